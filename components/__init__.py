@@ -1,0 +1,1 @@
+"""Pulumi components: a thin adapter from desired-state objects to pulumi-kubernetes resources."""

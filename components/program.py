@@ -1,0 +1,64 @@
+"""The Pulumi program: settings + tenants -> one explicit provider for this stack's cluster -> components."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pulumi
+import pulumi_kubernetes as k8s
+
+from components.tenant import Tenant, TenantArgs
+from tenantctl.desired_state import fleet_state
+from tenantctl.settings import Cluster, Settings
+from tenantctl.workspace import Workspace, open_workspace
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def cluster_provider(cluster: Cluster, kubeconfig: pulumi.Input[str]) -> k8s.Provider:
+    """An explicit provider: fixed kubeconfig and context, a stable cluster identity, no risky options."""
+    return k8s.Provider(
+        f"cluster-{cluster.name}",
+        kubeconfig=kubeconfig,
+        context=cluster.context,
+        cluster_identifier=cluster.name,
+        enable_server_side_apply=True,
+    )
+
+
+def build(settings: Settings, tenants: list, cluster: Cluster, provider: pulumi.ProviderResource) -> dict[str, Tenant]:
+    """Register every tenant environment placed on `cluster`; returns the components by tenant name."""
+    states = [state for state in fleet_state(tenants, settings) if state.cluster == cluster.name]
+    components = {}
+    for tenant_name in sorted({state.tenant for state in states}):
+        mine = [state for state in states if state.tenant == tenant_name]
+        components[tenant_name] = Tenant(tenant_name, TenantArgs(mine),
+                                         pulumi.ResourceOptions(providers={"kubernetes": provider}))
+    return components
+
+
+def kubeconfig_input(config: pulumi.Config) -> pulumi.Input[str]:
+    """The kubeconfig: the secret stack setting `kubeconfig`, else the file named by $KUBECONFIG."""
+    secret = config.get_secret("kubeconfig")
+    if secret is not None:
+        return secret
+    path = os.environ.get("KUBECONFIG")
+    if not path:
+        raise pulumi.RunError("no kubeconfig: set the secret `pulumi config set --secret kubeconfig < file` "
+                              "or the KUBECONFIG environment variable")
+    return path
+
+
+def run(workspace: Workspace | None = None) -> None:
+    """Entry point of `__main__.py`: validate the fleet, then build this stack's cluster."""
+    ws = workspace or open_workspace(REPO_ROOT)
+    fleet = ws.load()
+    if not fleet.valid:
+        problems = "\n".join(problem.text() for problem in fleet.problems if problem.severity == "error")
+        raise pulumi.RunError(f"tenant files are invalid; nothing was changed:\n{problems}")
+    cluster = ws.settings.cluster_for_stack(pulumi.get_stack())
+    provider = cluster_provider(cluster, kubeconfig_input(pulumi.Config()))
+    components = build(ws.settings, [loaded.tenant for loaded in fleet.tenants], cluster, provider)
+    pulumi.export("cluster", cluster.name)
+    pulumi.export("tenants", sorted(components))

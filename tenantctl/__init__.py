@@ -1,0 +1,1 @@
+"""tenantctl: tenant files -> validated model -> Kubernetes objects -> Pulumi, plans and reports."""

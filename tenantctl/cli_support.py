@@ -1,0 +1,53 @@
+"""Helpers shared by the CLI commands: the --root option, loading with clean exits, output."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+
+from tenantctl.validation import Fleet, SettingsError
+from tenantctl.workspace import Workspace, open_workspace
+
+RootOption = Annotated[Path, typer.Option("--root", help="Repository root (holds tenants/ and platform/).",
+                                          file_okay=False)]
+stdout = Console(soft_wrap=True, highlight=False)
+stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    stderr.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def workspace(root: Path) -> Workspace:
+    """Open the repository; an invalid settings file is reported like a tenant file."""
+    try:
+        return open_workspace(root)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            stderr.print(problem.text(), markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+def valid_fleet(ws: Workspace) -> Fleet:
+    """All tenants, or exit 1 with every problem on stderr (commands that render need a valid fleet)."""
+    fleet = ws.load()
+    if not fleet.valid:
+        for problem in fleet.problems:
+            if problem.severity == "error":
+                stderr.print(problem.text(), markup=False)
+        fail("the tenant files are invalid; run `tenantctl validate` for details")
+    return fleet

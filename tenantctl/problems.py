@@ -1,0 +1,45 @@
+"""Problems found in tenant or settings files, each pointing at file, line, column and field."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from typing import Iterable, Literal
+
+Severity = Literal["error", "approval"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong (or needing approval) in one file, in plain words with what to do."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+    severity: Severity = "error"
+
+    def text(self) -> str:
+        prefix = "needs platform approval: " if self.severity == "approval" else ""
+        where = f"{self.field}: " if self.field else ""
+        return f"{self.path}:{self.line}:{self.column}: {where}{prefix}{self.message}"
+
+    def github(self) -> str:
+        level = "error" if self.severity == "error" else "warning"
+        title = "needs platform approval" if self.severity == "approval" else self.field or "tenant file"
+        message = f"{self.field}: {self.message}" if self.field else self.message
+        return f"::{level} file={self.path},line={self.line},col={self.column},title={title}::{_escape(message)}"
+
+
+def _escape(text: str) -> str:
+    """GitHub workflow-command escaping for a message."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def as_json(problems: Iterable[Problem]) -> str:
+    return json.dumps([asdict(problem) for problem in problems], indent=2)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    return [problem for problem in problems if problem.severity == "error"]

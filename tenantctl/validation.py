@@ -1,0 +1,315 @@
+"""Load tenant files and check them: the model, the platform's limits, and rules across files.
+
+Every problem comes back as a `Problem` with file, line, column and field; all are found in one pass.
+"""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from pydantic import BaseModel, ValidationError
+
+from tenantctl.model import Environment, Tenant
+from tenantctl.problems import Problem
+from tenantctl.quantity import format_bytes, format_cpu
+from tenantctl.settings import Settings
+from tenantctl.yaml_source import YamlDocument, YamlFileError, field_path, parse_bytes, read_document
+
+MAX_NAMESPACE_LENGTH = 63
+
+
+@dataclass
+class LoadedTenant:
+    """A tenant that passed the model, with the document it came from (for positions)."""
+
+    path: str
+    document: YamlDocument
+    tenant: Tenant
+
+
+@dataclass
+class Fleet:
+    """All tenants read from one tree (the working tree or a git revision) and what is wrong with them."""
+
+    tenants: list[LoadedTenant] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(problem.severity == "error" for problem in self.problems)
+
+    def by_name(self) -> dict[str, Tenant]:
+        return {loaded.tenant.name: loaded.tenant for loaded in self.tenants}
+
+
+# --- reading files -------------------------------------------------------------------------------------------
+
+class SettingsError(Exception):
+    """The platform settings file is invalid; `problems` says where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(problem.text() for problem in problems))
+        self.problems = problems
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate the platform settings file."""
+    try:
+        document = read_document(path)
+    except YamlFileError as exc:
+        raise SettingsError([exc.problem]) from None
+    return settings_from_document(document)
+
+
+def settings_from_document(document: YamlDocument) -> Settings:
+    try:
+        return Settings.model_validate(document.data)
+    except ValidationError as exc:
+        raise SettingsError(model_problems(document, exc, Settings)) from None
+
+
+def load_tenant(raw: bytes, path: str, settings: Settings) -> tuple[LoadedTenant | None, list[Problem]]:
+    """Parse and check one tenant file on its own (cross-file rules come later)."""
+    try:
+        document = parse_bytes(raw, path)
+    except YamlFileError as exc:
+        return None, [exc.problem]
+    try:
+        tenant = Tenant.model_validate(document.data)
+    except ValidationError as exc:
+        return None, model_problems(document, exc, Tenant)
+    loaded = LoadedTenant(path, document, tenant)
+    return loaded, list(tenant_problems(loaded, settings))
+
+
+def tenant_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders to their `*.yaml`/`*.yml` files, sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
+        else:
+            files.append(path)
+    return files
+
+
+def load_fleet(files: Iterable[tuple[str, bytes]], settings: Settings) -> Fleet:
+    """Check every (display path, content) pair and the rules across them."""
+    fleet = Fleet()
+    for path, raw in files:
+        loaded, problems = load_tenant(raw, path, settings)
+        fleet.problems.extend(problems)
+        if loaded:
+            fleet.tenants.append(loaded)
+    fleet.problems.extend(fleet_problems(fleet.tenants))
+    fleet.problems.sort()
+    return fleet
+
+
+def load_paths(paths: Sequence[Path], settings: Settings) -> Fleet:
+    """Load tenant files from disk; unreadable files become problems, not tracebacks."""
+    contents: list[tuple[str, bytes]] = []
+    problems: list[Problem] = []
+    for path in tenant_files(paths):
+        try:
+            contents.append((str(path), path.read_bytes()))
+        except OSError as exc:
+            problems.append(Problem(str(path), 1, 1, "", f"cannot read the file: {exc.strerror}"))
+    fleet = load_fleet(contents, settings)
+    fleet.problems = sorted(problems + fleet.problems)
+    return fleet
+
+
+# --- pydantic errors in plain words --------------------------------------------------------------------------
+
+def model_problems(document: YamlDocument, error: ValidationError, model: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        loc = [part for part in item["loc"] if part != "[key]"]
+        is_key = "[key]" in item["loc"]
+        problems.append(document.problem(loc, _plain_message(item, loc, is_key, model)))
+    return sorted(set(problems))
+
+
+def _plain_message(item: Any, loc: list[str | int], is_key: bool, model: type[BaseModel]) -> str:
+    kind, message, value = item["type"], item["msg"], item.get("input")
+    name = str(loc[-1]) if loc else ""
+    if kind == "extra_forbidden":
+        allowed = _allowed_fields(model, loc[:-1])
+        close = difflib.get_close_matches(name, allowed, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}"
+        return f"unknown field {name!r}: remove it or fix the spelling; {hint}"
+    if kind == "missing":
+        return f"required field {name!r} is missing: add it (see schema/tenant.schema.json)"
+    if kind == "string_pattern_mismatch" and "a-z0-9" in str(item.get("ctx", {}).get("pattern", "")):
+        what = "name" if is_key else "value"
+        return (f"{value!r} is not a valid {what}: use lowercase letters, digits and '-', starting and ending "
+                "with a letter or digit (a DNS label)")
+    if kind == "string_pattern_mismatch" and name == "contact":
+        return f"{value!r} is not an e-mail address: write a mailbox that reaches the team, e.g. team@example.org"
+    if kind == "string_pattern_mismatch":
+        return f"{value!r} is not allowed here: use letters, digits and ':._@/-'"
+    if kind == "literal_error":
+        return f"{value!r} is not allowed: {message.replace('Input should be', 'use')}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"expected a mapping of fields here, got {_describe(value)}"
+    if kind == "list_type":
+        return f"expected a list (items starting with '- ' or [a, b]), got {_describe(value)}"
+    if kind in ("string_type", "int_type", "int_parsing", "bool_type", "bool_parsing", "decimal_parsing",
+                "int_from_float", "date_from_datetime_parsing", "date_parsing", "date_type"):
+        return f"{message.lower()}, got {_describe(value)}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{value!r} is out of range: {message.replace('Input should be', 'must be')}"
+    if kind == "too_short":
+        return f"must not be empty: {message}"
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    return message
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing (empty value)"
+    return f"{value!r} ({type(value).__name__})"
+
+
+def _allowed_fields(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
+    """Field names of the model found by walking `loc` from the top-level model."""
+    current: Any = model
+    for part in loc:
+        current = _unwrap(current)
+        if isinstance(current, type) and issubclass(current, BaseModel) and isinstance(part, str) \
+                and part in current.model_fields:
+            current = current.model_fields[part].annotation
+        elif typing.get_origin(current) in (dict, list):
+            current = typing.get_args(current)[-1]
+        else:
+            return []
+    current = _unwrap(current)
+    return list(current.model_fields) if isinstance(current, type) and issubclass(current, BaseModel) else []
+
+
+def _unwrap(annotation: Any) -> Any:
+    args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
+    if typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType) and len(args) == 1:
+        return args[0]
+    return annotation
+
+
+# --- rules with the platform's settings ----------------------------------------------------------------------
+
+def tenant_problems(loaded: LoadedTenant, settings: Settings) -> Iterable[Problem]:
+    """Rules for one tenant: file name, namespace names, limits, storage classes, backups, approvals."""
+    tenant, document = loaded.tenant, loaded.document
+    expected = Path(loaded.path).stem
+    if tenant.name != expected:
+        yield document.problem(["name"], f"name {tenant.name!r} must equal the file name {expected!r}: rename the "
+                               f"file to {tenant.name}.yaml or set name: {expected}")
+    limits = settings.limits
+    if len(tenant.environments) > limits.environments:
+        yield document.problem(["environments"], f"{len(tenant.environments)} environments is more than the "
+                               f"platform limit of {limits.environments}")
+    for env_name, env in tenant.environments.items():
+        yield from _environment_problems(document, tenant, env_name, env, settings)
+    yield from (document.problem([], reason, "approval") for reason in approval_reasons(tenant, settings))
+
+
+def _environment_problems(document: YamlDocument, tenant: Tenant, env_name: str, env: Environment,
+                          settings: Settings) -> Iterable[Problem]:
+    loc: list[str | int] = ["environments", env_name]
+    namespace = tenant.namespace(env_name)
+    limits = settings.limits
+    if len(namespace) > MAX_NAMESPACE_LENGTH:
+        yield document.problem(loc, f"namespace {namespace!r} is {len(namespace)} characters; Kubernetes allows "
+                               f"{MAX_NAMESPACE_LENGTH}: shorten the tenant or environment name")
+    if settings.is_reserved(namespace) or namespace in settings.protected_namespaces():
+        yield document.problem(loc, f"namespace {namespace!r} is reserved for the platform: choose another name")
+    if env.cpu > limits.cpu:
+        yield document.problem([*loc, "cpu"], f"cpu {format_cpu(env.cpu)} is above the platform limit of "
+                               f"{format_cpu(limits.cpu)} cores per environment: lower it or split the workload")
+    if env.memory > limits.memory:
+        yield document.problem([*loc, "memory"], f"memory {format_bytes(env.memory)} is above the platform limit "
+                               f"of {format_bytes(limits.memory)} per environment: lower it")
+    if len(env.storage) > limits.volumes:
+        yield document.problem([*loc, "storage"], f"{len(env.storage)} volumes is more than the platform limit of "
+                               f"{limits.volumes} per environment")
+    if env.storage_total > limits.storage_total:
+        yield document.problem([*loc, "storage"], f"storage {format_bytes(env.storage_total)} in total is above "
+                               f"the platform limit of {format_bytes(limits.storage_total)} per environment")
+    for index, volume in enumerate(env.storage):
+        if volume.size > limits.volume_size:
+            yield document.problem([*loc, "storage", index, "size"], f"volume size {format_bytes(volume.size)} is "
+                                   f"above the platform limit of {format_bytes(limits.volume_size)}")
+        if volume.storage_class is not None and volume.storage_class not in settings.storage.allowed_classes:
+            yield document.problem([*loc, "storage", index, "storage_class"], f"storage class "
+                                   f"{volume.storage_class!r} is not offered: use one of "
+                                   f"{', '.join(settings.storage.allowed_classes)}")
+    if env.cluster is not None and env.cluster not in settings.cluster_names:
+        yield document.problem([*loc, "cluster"], f"cluster {env.cluster!r} does not exist: use one of "
+                               f"{', '.join(settings.cluster_names)} (or leave it out for the default)")
+    if env.backups is None and backups_required(tenant, env_name, env, settings):
+        why = (f"production environment {env_name!r}" if is_production(env_name, env, settings)
+               else f"environment {env_name!r} with {tenant.data_classification} data")
+        yield document.problem(loc, f"{why} must have backups: add "
+                               "`backups: {per_day: 1, retention_days: 30}` (or more)")
+
+
+def is_production(env_name: str, env: Environment, settings: Settings) -> bool:
+    """Production is explicit: the environment's `production` field, else the platform's list of names."""
+    return env.production if env.production is not None else env_name in settings.production_environments
+
+
+def backups_required(tenant: Tenant, env_name: str, env: Environment, settings: Settings) -> bool:
+    """Backups are mandatory for production and for classified data (platform settings)."""
+    return is_production(env_name, env, settings) or \
+        tenant.data_classification in settings.backups.required_for_classifications
+
+
+def approval_reasons(tenant: Tenant, settings: Settings) -> list[str]:
+    """Why this tenant, though valid, needs the platform team's approval (empty when it does not)."""
+    approval = settings.approval
+    reasons = []
+    if tenant.data_classification in approval.classifications:
+        reasons.append(f"data classification {tenant.data_classification} needs platform and security approval")
+    if len(tenant.environments) > approval.environments:
+        reasons.append(f"{len(tenant.environments)} environments is more than {approval.environments}")
+    for env_name, env in tenant.environments.items():
+        if env.cpu > approval.cpu:
+            reasons.append(f"{env_name}: cpu {format_cpu(env.cpu)} is more than {format_cpu(approval.cpu)} cores")
+        if env.memory > approval.memory:
+            reasons.append(f"{env_name}: memory {format_bytes(env.memory)} is more than "
+                           f"{format_bytes(approval.memory)}")
+        if env.storage_total > approval.storage_total:
+            reasons.append(f"{env_name}: storage {format_bytes(env.storage_total)} is more than "
+                           f"{format_bytes(approval.storage_total)}")
+    return reasons
+
+
+def fleet_problems(tenants: Sequence[LoadedTenant]) -> Iterable[Problem]:
+    """Rules across files: tenant names and namespaces are unique in the whole fleet."""
+    seen_names: dict[str, str] = {}
+    seen_namespaces: dict[str, str] = {}
+    for loaded in tenants:
+        tenant = loaded.tenant
+        if tenant.name in seen_names:
+            yield loaded.document.problem(["name"], f"tenant name {tenant.name!r} is already used by "
+                                          f"{seen_names[tenant.name]}: choose another name")
+        seen_names.setdefault(tenant.name, loaded.path)
+        for env_name in tenant.environments:
+            namespace = tenant.namespace(env_name)
+            if namespace in seen_namespaces and seen_namespaces[namespace] != loaded.path:
+                yield loaded.document.problem(["environments", env_name], f"namespace {namespace!r} is already "
+                                              f"created by {seen_namespaces[namespace]}: rename this environment")
+            seen_namespaces.setdefault(namespace, loaded.path)
+
+
+__all__ = ["Fleet", "LoadedTenant", "SettingsError", "load_fleet", "load_paths", "load_settings", "load_tenant",
+           "is_production", "approval_reasons", "field_path"]
