@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from tenantctl.validation import Fleet, SettingsError
 from tenantctl.workspace import Workspace, open_workspace
@@ -51,3 +52,29 @@ def valid_fleet(ws: Workspace) -> Fleet:
                 stderr.print(problem.text(), markup=False)
         fail("the tenant files are invalid; run `tenantctl validate` for details")
     return fleet
+
+
+def print_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
+    """A rich table on a terminal; aligned plain-text columns when piped or in CI logs."""
+    if stdout.is_terminal:
+        table = Table(title=title, show_lines=False)
+        for header in headers:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        stdout.print(table)
+        return
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    print(title)
+    for row in [headers, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+
+
+def print_lines(text: str) -> None:
+    """Plan-style text; on a terminal, removals red, additions green, changes yellow."""
+    if not stdout.is_terminal:
+        print(text, end="")
+        return
+    styles = {"!": "bold red", "-": "red", "+": "green", "~": "yellow"}
+    for line in text.splitlines():
+        stdout.print(line, style=styles.get(line.strip()[:1], ""), markup=False)
