@@ -126,7 +126,7 @@ def _markdown_details(item: TenantPlan, compliance: list[ControlResult] | None, 
         lines += ["", "| BIO control | Status | Evidence |", "|---|---|---|"]
         for result in compliance:
             evidence = "; ".join(result.evidence[:6]) + (" …" if len(result.evidence) > 6 else "")
-            note = f" {result.note}" if result.note else ""
+            note = f"<br>_{result.note}_" if result.note else ""
             lines.append(f"| {result.control.id} {result.control.title} | {result.status} | {evidence}{note} |")
     lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
