@@ -1,0 +1,51 @@
+"""`__main__.py`'s entry point: the explicit per-cluster provider, and no run on invalid tenants."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pulumi
+import pytest
+from google.protobuf.json_format import MessageToDict
+from pulumi.runtime import mocks
+
+from components.program import run
+from tenantctl.workspace import open_workspace
+from tests.test_pulumi_program import PROJECT, STACK, Mocks, RecordingMonitor
+
+
+def run_program(workspace) -> RecordingMonitor:
+    monitor = RecordingMonitor(Mocks())
+    mocks.set_mocks(Mocks(), project=PROJECT, stack=STACK, preview=False, monitor=monitor)
+
+    @pulumi.runtime.test
+    def program() -> None:
+        run(workspace)
+
+    program()
+    return monitor
+
+
+def test_provider_is_explicit_strict_and_safe(repo_workspace, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KUBECONFIG", "/secrets/cluster-a.kubeconfig")
+    monitor = run_program(repo_workspace)
+    providers = [r for r in monitor.requests if r.type == "pulumi:providers:kubernetes"]
+    assert [p.name for p in providers] == ["cluster-cluster-a"]
+    inputs = MessageToDict(providers[0].object)
+    assert inputs["kubeconfig"] == "/secrets/cluster-a.kubeconfig"
+    assert inputs["context"] == "cluster-a"
+    assert inputs["clusterIdentifier"] == "cluster-a"
+    assert "deleteUnreachable" not in inputs and "upsertExistingObjects" not in inputs
+
+
+def test_invalid_tenants_stop_the_run_before_any_resource(scratch_repo: Path, monkeypatch) -> None:
+    monkeypatch.setenv("KUBECONFIG", "/secrets/cluster-a.kubeconfig")
+    (scratch_repo / "tenants/broken.yaml").write_text("name: broken\n")
+    with pytest.raises(Exception, match="tenant files are invalid; nothing was changed"):
+        run_program(open_workspace(scratch_repo))
+
+
+def test_missing_kubeconfig_is_a_clear_error(repo_workspace, monkeypatch) -> None:
+    monkeypatch.delenv("KUBECONFIG", raising=False)
+    with pytest.raises(Exception, match="no kubeconfig"):
+        run_program(repo_workspace)
