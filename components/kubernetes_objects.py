@@ -7,10 +7,7 @@ from typing import Any, Callable
 import pulumi
 import pulumi_kubernetes as k8s
 
-Obj = dict[str, Any]
-
-# Kinds whose loss would lose data: never deleted by a Pulumi run.
-DATA_KINDS = ("Namespace", "PersistentVolumeClaim")
+from tenantctl.desired_state import DATA_KINDS, Obj
 
 
 def logical_name(obj: Obj) -> str:

@@ -21,6 +21,8 @@ LABEL_PREFIX = "tenant-platform"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "tenant-platform"}
 KIND_ORDER = ("Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy", "RoleBinding",
               "PersistentVolumeClaim", "Schedule")
+# Kinds whose loss loses data: never deleted by a Pulumi run or a pull request.
+DATA_KINDS = ("Namespace", "PersistentVolumeClaim")
 QUOTA_NAME = "tenant-quota"
 LIMIT_RANGE_NAME = "tenant-defaults"
 DEFAULT_DENY_NAME = "default-deny-ingress"

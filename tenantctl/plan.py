@@ -14,12 +14,11 @@ from typing import Any, Literal
 from deepdiff import DeepDiff
 
 from tenantctl.cost import TenantCost, tenant_cost
-from tenantctl.desired_state import Obj, object_id, object_key, tenant_objects
+from tenantctl.desired_state import DATA_KINDS, Obj, object_id, object_key, tenant_objects
 from tenantctl.model import Tenant
 from tenantctl.settings import Settings
 from tenantctl.validation import Fleet, approval_reasons
 
-DATA_KINDS = ("Namespace", "PersistentVolumeClaim")
 NOT_PRESENT = None
 
 ChangeKind = Literal["added", "changed", "removed"]
