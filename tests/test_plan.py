@@ -154,3 +154,15 @@ def test_plan_refuses_an_invalid_head(repo: Path) -> None:
     result = runner.invoke(app, ["plan", "--root", str(repo), "--base", "main"])
     assert result.exit_code == 1
     assert "tenants/broken.yaml:1:1:" in result.stderr
+
+
+def test_policy_violations_show_in_the_summary(repo: Path, monkeypatch) -> None:
+    import tenantctl.commands.plan as plan_command
+    from tenantctl.guardrails import Violation
+
+    monkeypatch.setattr(plan_command, "check_objects", lambda objects, settings: [
+        Violation("tenant-namespace-has-quota", "mandatory", "amt", "Namespace amt-prod", "no quota")])
+    code, out = plan(repo, "--base", "main", "--format", "markdown")
+    assert code == 0
+    summary = out.split("<details>")[0]
+    assert "- **Guardrails:** ❌ 1 policy violation(s): tenant-namespace-has-quota on Namespace amt-prod" in summary

@@ -10,9 +10,13 @@ import typer
 from tenantctl.cli_support import (EXIT_INVALID, Format, RootOption, fail, print_lines, stderr, valid_fleet,
                                    workspace)
 from tenantctl.compliance import tenant_compliance
+from tenantctl.desired_state import fleet_state
+from tenantctl.guardrails import SPECS, check_objects
 from tenantctl.plan import build_plan
 from tenantctl.plan_report import Guardrails, as_json, markdown, text
 from tenantctl.revision import RevisionError, load_revision
+from tenantctl.settings import Settings
+from tenantctl.validation import Fleet
 
 
 def plan(
@@ -33,9 +37,7 @@ def plan(
         except RevisionError as exc:
             fail(f"cannot read revision {base!r}: {exc}", code=2)
     result = build_plan(base_fleet, head, base_settings, ws.settings, base)
-    approvals = len(result.approvals)
-    guardrails = Guardrails(True, f"{len(head.tenants)} tenant file(s) valid"
-                            + (f"; {approvals} need platform approval" if approvals else ""))
+    guardrails = guardrail_status(head, ws.settings)
     if output_format is Format.markdown:
         compliance = {loaded.tenant.name: tenant_compliance(loaded.tenant, ws.settings) for loaded in head.tenants
                       if loaded.tenant.name in {item.tenant for item in result.touched}}
@@ -54,6 +56,17 @@ def plan(
         stderr.print(f"plan: {len(result.blocking_removals)} namespace(s)/volume(s) would be deleted; "
                      "use `status: decommissioned` instead", markup=False)
         raise typer.Exit(EXIT_INVALID)
+
+
+def guardrail_status(head: Fleet, settings: Settings) -> Guardrails:
+    """Validation passed (plan needs a valid head); run the policy pack offline over the head's objects."""
+    objects = [obj for state in fleet_state([t.tenant for t in head.tenants], settings) for obj in state.objects]
+    violations = check_objects(objects, settings)
+    if not violations:
+        return Guardrails(True, f"{len(head.tenants)} tenant file(s) valid; {len(SPECS)} policies passed")
+    listed = "; ".join(f"{v.policy} on {v.object}" for v in violations[:10])
+    more = f" and {len(violations) - 10} more" if len(violations) > 10 else ""
+    return Guardrails(False, f"{len(violations)} policy violation(s): {listed}{more} (run `tenantctl check`)")
 
 
 def register(app: typer.Typer) -> None:
