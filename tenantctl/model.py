@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from tenantctl.types import Classification, CpuQuantity, DnsLabel, Email, GroupName, SizeQuantity
 
@@ -105,12 +105,6 @@ class Tenant(Strict):
         "volumes and backups are kept until `retain_until`. Deleting them is a separate step by the platform team.")
     retain_until: datetime.date | None = Field(default=None, description="Date until which a decommissioned "
                                                "tenant's data is kept (YYYY-MM-DD).")
-
-    @model_validator(mode="after")
-    def _decommission_has_date(self) -> "Tenant":
-        if self.status == "decommissioned" and self.retain_until is None:
-            raise ValueError("a decommissioned tenant needs `retain_until: YYYY-MM-DD` (how long data is kept)")
-        return self
 
     def namespace(self, environment: str) -> str:
         return f"{self.name}-{environment}"

@@ -21,7 +21,9 @@ class QuantityError(ValueError):
 
 def _split(value: object, what: str) -> tuple[Decimal, str]:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        raise QuantityError(f"expected a {what} such as {_example(what)}, got {type(value).__name__}")
+        got = {list: "a list", dict: "a mapping", type(None): "nothing"}.get(
+            next((kind for kind in (list, dict, type(None)) if isinstance(value, kind)), object), type(value).__name__)
+        raise QuantityError(f"expected a {what} such as {_example(what)}, got {got}")
     text = str(value).strip()
     match = _QUANTITY.match(text)
     if not match:

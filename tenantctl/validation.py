@@ -144,7 +144,8 @@ def _plain_message(item: Any, loc: list[str | int], is_key: bool, model: type[Ba
         hint = f"did you mean {close[0]!r}?" if close else f"allowed here: {', '.join(allowed)}"
         return f"unknown field {name!r}: remove it or fix the spelling; {hint}"
     if kind == "missing":
-        return f"required field {name!r} is missing: add it (see schema/tenant.schema.json)"
+        where = " (see schema/tenant.schema.json)" if model is Tenant else ""
+        return f"required field {name!r} is missing: add it{where}"
     if kind == "string_pattern_mismatch" and "a-z0-9" in str(item.get("ctx", {}).get("pattern", "")):
         what = "name" if is_key else "value"
         return (f"{value!r} is not a valid {what}: use lowercase letters, digits and '-', starting and ending "
@@ -207,19 +208,25 @@ def _unwrap(annotation: Any) -> Any:
 # --- rules with the platform's settings ----------------------------------------------------------------------
 
 def tenant_problems(loaded: LoadedTenant, settings: Settings) -> Iterable[Problem]:
-    """Rules for one tenant: file name, namespace names, limits, storage classes, backups, approvals."""
+    """Rules for one tenant: file name, namespace names, limits, storage classes, backups; approvals if valid."""
     tenant, document = loaded.tenant, loaded.document
+    problems: list[Problem] = []
     expected = Path(loaded.path).stem
     if tenant.name != expected:
-        yield document.problem(["name"], f"name {tenant.name!r} must equal the file name {expected!r}: rename the "
-                               f"file to {tenant.name}.yaml or set name: {expected}")
+        problems.append(document.problem(["name"], f"name {tenant.name!r} must equal the file name {expected!r}: "
+                                         f"rename the file to {tenant.name}.yaml or set name: {expected}"))
+    if tenant.status == "decommissioned" and tenant.retain_until is None:
+        problems.append(document.problem(["status"], "a decommissioned tenant needs `retain_until: YYYY-MM-DD`: "
+                                         "the date until which its volumes and backups are kept"))
     limits = settings.limits
     if len(tenant.environments) > limits.environments:
-        yield document.problem(["environments"], f"{len(tenant.environments)} environments is more than the "
-                               f"platform limit of {limits.environments}")
+        problems.append(document.problem(["environments"], f"{len(tenant.environments)} environments is more than "
+                                         f"the platform limit of {limits.environments}: remove some"))
     for env_name, env in tenant.environments.items():
-        yield from _environment_problems(document, tenant, env_name, env, settings)
-    yield from (document.problem([], reason, "approval") for reason in approval_reasons(tenant, settings))
+        problems.extend(_environment_problems(document, tenant, env_name, env, settings))
+    if not problems:
+        problems.extend(document.problem([], reason, "approval") for reason in approval_reasons(tenant, settings))
+    return problems
 
 
 def _environment_problems(document: YamlDocument, tenant: Tenant, env_name: str, env: Environment,
@@ -240,14 +247,16 @@ def _environment_problems(document: YamlDocument, tenant: Tenant, env_name: str,
                                f"of {format_bytes(limits.memory)} per environment: lower it")
     if len(env.storage) > limits.volumes:
         yield document.problem([*loc, "storage"], f"{len(env.storage)} volumes is more than the platform limit of "
-                               f"{limits.volumes} per environment")
+                               f"{limits.volumes} per environment: combine volumes")
     if env.storage_total > limits.storage_total:
         yield document.problem([*loc, "storage"], f"storage {format_bytes(env.storage_total)} in total is above "
-                               f"the platform limit of {format_bytes(limits.storage_total)} per environment")
+                               f"the platform limit of {format_bytes(limits.storage_total)} per environment: "
+                               "make volumes smaller")
     for index, volume in enumerate(env.storage):
         if volume.size > limits.volume_size:
             yield document.problem([*loc, "storage", index, "size"], f"volume size {format_bytes(volume.size)} is "
-                                   f"above the platform limit of {format_bytes(limits.volume_size)}")
+                                   f"above the platform limit of {format_bytes(limits.volume_size)}: make it "
+                                   "smaller or split it")
         if volume.storage_class is not None and volume.storage_class not in settings.storage.allowed_classes:
             yield document.problem([*loc, "storage", index, "storage_class"], f"storage class "
                                    f"{volume.storage_class!r} is not offered: use one of "
