@@ -1,0 +1,48 @@
+"""Property-based tests: no input, however odd, makes the validator crash."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from ruamel.yaml import YAML
+
+from tenantctl.problems import Problem
+from tenantctl.validation import load_tenant
+
+FAST = hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+scalars = st.one_of(st.none(), st.booleans(), st.integers(-10**6, 10**6), st.floats(allow_nan=False),
+                    st.text(max_size=12), st.sampled_from(["4Gi", "500m", "4GB", "BBN2", "prod", "1e3", "no", "~"]))
+keys = st.one_of(st.sampled_from(["name", "description", "owner", "team", "contact", "cost_center",
+                                  "data_classification", "access", "admin", "environments", "prod", "cpu",
+                                  "memory", "storage", "size", "backups", "per_day", "retention_days", "status"]),
+                 st.text(min_size=1, max_size=8))
+trees = st.recursive(scalars, lambda children: st.one_of(st.lists(children, max_size=4),
+                                                        st.dictionaries(keys, children, max_size=5)), max_leaves=25)
+
+
+def check(raw: bytes, settings) -> None:
+    loaded, problems = load_tenant(raw, "tenants/fuzz.yaml", settings)
+    assert all(isinstance(problem, Problem) and problem.line >= 1 and problem.column >= 1 for problem in problems)
+    assert loaded is not None or problems, "an invalid file must say why"
+
+
+@FAST
+@given(raw=st.binary(max_size=200))
+def test_arbitrary_bytes_never_crash(raw: bytes, settings) -> None:
+    check(raw, settings)
+
+
+@FAST
+@given(text=st.text(alphabet=st.sampled_from(list("abc:- \n\t[]{},'\"#&*!|>%@`?0123456789")), max_size=120))
+def test_arbitrary_yaml_like_text_never_crashes(text: str, settings) -> None:
+    check(text.encode(), settings)
+
+
+@FAST
+@given(tree=trees)
+def test_arbitrary_structures_dumped_as_yaml_never_crash(tree, settings) -> None:
+    buffer = io.StringIO()
+    YAML(typ="safe", pure=True).dump(tree, buffer)
+    check(buffer.getvalue().encode(), settings)

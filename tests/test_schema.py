@@ -1,0 +1,61 @@
+"""The tenant file JSON schema: generated from the model, committed, and in agreement with it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from ruamel.yaml import YAML
+from typer.testing import CliRunner
+
+from tenantctl.cli import app
+from tenantctl.schema import SCHEMA_PATH, tenant_schema_text
+
+REPO = Path(__file__).resolve().parent.parent
+runner = CliRunner()
+
+
+def test_committed_schema_is_up_to_date() -> None:
+    assert (REPO / SCHEMA_PATH).read_text() == tenant_schema_text(), "run `tenantctl schema` and commit"
+    assert runner.invoke(app, ["schema", "--check"]).exit_code == 0
+
+
+def test_schema_check_fails_when_stale(scratch_repo: Path) -> None:
+    (scratch_repo / SCHEMA_PATH).write_text("{}\n")
+    result = runner.invoke(app, ["schema", "--check", "--root", str(scratch_repo)])
+    assert result.exit_code == 1 and "stale" in result.stderr
+    assert runner.invoke(app, ["schema", "--root", str(scratch_repo)]).exit_code == 0
+    assert (scratch_repo / SCHEMA_PATH).read_text() == tenant_schema_text()
+
+
+def test_shipped_tenants_satisfy_the_schema_and_a_bad_one_does_not() -> None:
+    schema = json.loads((REPO / SCHEMA_PATH).read_text())
+    yaml = YAML(typ="safe", pure=True)
+    for path in (REPO / "tenants").glob("*.yaml"):
+        jsonschema.validate(yaml.load(path.read_text()), schema)
+    bad = yaml.load((REPO / "tenants/amt.yaml").read_text())
+    bad["environments"]["prod"]["memory"] = "4GB"
+    try:
+        jsonschema.validate(bad, schema)
+    except jsonschema.ValidationError as error:
+        assert list(error.absolute_path) == ["environments", "prod", "memory"]
+    else:
+        raise AssertionError("4GB should not satisfy the schema")
+
+
+def test_every_field_is_documented() -> None:
+    schema = json.loads(tenant_schema_text())
+
+    def undocumented(node: dict, path: str) -> list[str]:
+        missing = []
+        for name, prop in node.get("properties", {}).items():
+            target = schema["$defs"][prop["$ref"].rsplit("/", 1)[1]] if "$ref" in prop else prop
+            if not (prop.get("description") or target.get("description")):
+                missing.append(f"{path}{name}")
+        return missing
+
+    problems = undocumented(schema, "")
+    for name, definition in schema["$defs"].items():
+        problems += undocumented(definition, f"{name}.")
+    assert problems == []
