@@ -91,6 +91,16 @@ class Pricing(Strict):
     backup_storage_factor: Decimal = Field(ge=0)
 
 
+class Preset(Strict):
+    """A size teams pick with one flag (`tenantctl new NAME --size medium`)."""
+
+    cpu: CpuQuantity
+    memory: SizeQuantity
+    volume_size: SizeQuantity | None = None
+    backups_per_day: int = Field(default=1, ge=1, le=24)
+    retention_days: int = Field(default=30, ge=1)
+
+
 class Settings(Strict):
     """Everything the platform team decides; tenants are validated against it."""
 
@@ -106,11 +116,19 @@ class Settings(Strict):
     network: NetworkSettings
     backups: BackupSettings
     pricing: Pricing
+    presets: dict[DnsLabel, Preset] = Field(min_length=1)
+    default_preset: str
 
     @model_validator(mode="after")
     def _default_cluster_exists(self) -> "Settings":
         if self.default_cluster not in self.cluster_names:
             raise ValueError(f"default_cluster {self.default_cluster!r} is not one of clusters: {self.cluster_names}")
+        return self
+
+    @model_validator(mode="after")
+    def _default_preset_exists(self) -> "Settings":
+        if self.default_preset not in self.presets:
+            raise ValueError(f"default_preset {self.default_preset!r} is not one of presets: {list(self.presets)}")
         return self
 
     @property
