@@ -1,0 +1,41 @@
+"""One PR comment per pull request: found by its hidden marker, updated in place, never duplicated."""
+
+from __future__ import annotations
+
+from tenantctl.ci.github import GitHub
+from tenantctl.plan_report import COMMENT_MARKER, GITHUB_COMMENT_LIMIT
+
+
+def find_comment(github: GitHub, repo: str, pr: int, marker: str) -> int | None:
+    """The id of the PR's comment that carries `marker`, or None."""
+    page = 1
+    while True:
+        comments = github.request("GET", f"/repos/{repo}/issues/{pr}/comments?per_page=100&page={page}")
+        for comment in comments or []:
+            if marker in (comment.get("body") or ""):
+                return int(comment["id"])
+        if not comments or len(comments) < 100:
+            return None
+        page += 1
+
+
+def check_head(github: GitHub, repo: str, pr: int, head_sha: str) -> None:
+    """Refuse to comment unless PR `pr` really is at `head_sha` (the artifact's PR number is untrusted data)."""
+    pull = github.request("GET", f"/repos/{repo}/pulls/{pr}")
+    actual = (pull or {}).get("head", {}).get("sha")
+    if actual != head_sha:
+        raise ValueError(f"{repo}#{pr} is at {actual}, not at the planned commit {head_sha}: not commenting")
+
+
+def post_or_update(github: GitHub, repo: str, pr: int, body: str, marker: str = COMMENT_MARKER) -> str:
+    """Create the comment, or update the one that is there; returns "created" or "updated"."""
+    if marker not in body:
+        body = f"{marker}\n{body}"
+    if len(body) > GITHUB_COMMENT_LIMIT:
+        raise ValueError(f"comment is {len(body)} characters; GitHub allows {GITHUB_COMMENT_LIMIT}")
+    existing = find_comment(github, repo, pr, marker)
+    if existing is None:
+        github.request("POST", f"/repos/{repo}/issues/{pr}/comments", {"body": body})
+        return "created"
+    github.request("PATCH", f"/repos/{repo}/issues/comments/{existing}", {"body": body})
+    return "updated"
