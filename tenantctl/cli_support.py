@@ -64,10 +64,20 @@ def print_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
             table.add_row(*row)
         stdout.print(table)
         return
-    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows)]
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
     print(title)
     for row in [headers, *rows]:
-        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths)).rstrip())
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def print_rows(output_format: Format, title: str, headers: list[str], rows: list[list[str]]) -> None:
+    """Rows as a markdown table (for PR comments and summaries) or as `print_table` for people."""
+    if output_format is Format.markdown:
+        print(f"| {' | '.join(headers)} |\n|{'---|' * len(headers)}")
+        for row in rows:
+            print(f"| {' | '.join(row)} |")
+        return
+    print_table(title, headers, rows)
 
 
 def print_lines(text: str) -> None:

@@ -56,7 +56,8 @@ def object_key(obj: Obj) -> tuple[int, str, str]:
 def object_id(obj: Obj) -> str:
     """`Kind namespace/name` (or `Kind name` for cluster-wide objects), as reviewers read it."""
     meta = obj["metadata"]
-    return f"{obj['kind']} {meta['namespace']}/{meta['name']}" if "namespace" in meta else f"{obj['kind']} {meta['name']}"
+    where = f"{meta['namespace']}/{meta['name']}" if "namespace" in meta else meta["name"]
+    return f"{obj['kind']} {where}"
 
 
 def fleet_state(tenants: list[Tenant], settings: Settings) -> list[EnvironmentState]:

@@ -12,9 +12,9 @@ from typing import Any, Callable, Iterable, Mapping
 
 from pulumi_policy import (
     EnforcementLevel,
-    PolicyCustomTimeouts,
     Policy,
     PolicyComplianceFramework,
+    PolicyCustomTimeouts,
     PolicyResource,
     PolicyResourceOptions,
     ReportViolation,

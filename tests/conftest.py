@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -29,3 +30,16 @@ def scratch_repo(tmp_path: Path) -> Path:
     for folder in ("tenants", "platform", "schema"):
         shutil.copytree(REPO / folder, tmp_path / folder)
     return tmp_path
+
+
+def git(root: Path, *args: str) -> None:
+    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
+
+
+@pytest.fixture
+def git_repo(scratch_repo: Path) -> Path:
+    """The scratch copy committed on `main` in its own git repository (the PR base)."""
+    git(scratch_repo, "init", "-q", "-b", "main")
+    git(scratch_repo, "add", "-A")
+    git(scratch_repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
+    return scratch_repo

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 import stat
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -87,16 +86,9 @@ def test_lead_time_from_pull_request_to_apply() -> None:
     assert human(datetime.timedelta(days=91, hours=3)) == "91d 3h 0m"
 
 
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
-
-
 @pytest.fixture
-def repo(scratch_repo: Path) -> Path:
-    git(scratch_repo, "init", "-q", "-b", "main")
-    git(scratch_repo, "add", "-A")
-    git(scratch_repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
-    return scratch_repo
+def repo(git_repo: Path) -> Path:
+    return git_repo
 
 
 def stacks(repo: Path) -> list[dict]:

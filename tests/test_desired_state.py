@@ -105,7 +105,8 @@ def test_network_policies_deny_by_default_and_allow_the_ingress_controller(tenan
 
 
 def test_limit_range_defaults_never_exceed_a_small_quota(tenants, repo_workspace) -> None:
-    [limit_range] = [o for o in tenant_objects(tenants["sandbox"], repo_workspace.settings) if o["kind"] == "LimitRange"]
+    objects = tenant_objects(tenants["sandbox"], repo_workspace.settings)
+    [limit_range] = [o for o in objects if o["kind"] == "LimitRange"]
     item = limit_range["spec"]["limits"][0]
     assert item["default"] == {"cpu": "1", "memory": "1000Mi"}  # sandbox: 500m x 2 = 1 core limit, 1Gi memory
     assert item["defaultRequest"] == {"cpu": "10m", "memory": "100Mi"}

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 
-from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
 from tenantctl.problems import Problem

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tenantctl.cli import app
+from tests.conftest import git
 
 runner = CliRunner()
 
@@ -25,17 +25,9 @@ environments:
 """
 
 
-def git(root: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True)
-
-
 @pytest.fixture
-def repo(scratch_repo: Path) -> Path:
-    """The shipped tenants committed on `main` in a scratch git repository."""
-    git(scratch_repo, "init", "-q", "-b", "main")
-    git(scratch_repo, "add", "-A")
-    git(scratch_repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "base")
-    return scratch_repo
+def repo(git_repo: Path) -> Path:
+    return git_repo
 
 
 def plan(root: Path, *args: str) -> tuple[int, str]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tenantctl.quantity import QuantityError, format_bytes, format_cpu, parse_bytes, parse_cpu
 
@@ -22,7 +23,8 @@ def test_bytes(text, size) -> None:
 
 
 @pytest.mark.parametrize(("value", "hint"), [("4GB", "did you mean 4Gi?"), ("512mb", "did you mean 512Mi?"),
-                                             (100, "did you mean 100Gi?"), ("1 TB", "did you mean 1Ti?"), ("lots", "write it like"),
+                                             (100, "did you mean 100Gi?"), ("1 TB", "did you mean 1Ti?"),
+                                             ("lots", "write it like"),
                                              ("500m", "did you mean 500Mi?"), (True, "got bool"), ([1], "got a list")])
 def test_bytes_mistakes_get_a_hint(value, hint) -> None:
     with pytest.raises(QuantityError, match=hint):

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tenantctl.cli import app
-from tenantctl.editing import EditError, parse_field_path, yaml_for, dump
+from tenantctl.editing import EditError, dump, parse_field_path, yaml_for
 from tenantctl.workspace import open_workspace
 
 runner = CliRunner()
@@ -53,7 +53,7 @@ def run(repo: Path, *args: str):
 
 
 def changed_lines(before: str, after: str) -> list[tuple[str, str]]:
-    return [(old, new) for old, new in zip(before.splitlines(), after.splitlines()) if old != new]
+    return [(old, new) for old, new in zip(before.splitlines(), after.splitlines(), strict=True) if old != new]
 
 
 def test_set_keeps_every_untouched_line_byte_identical(repo: Path) -> None:

@@ -60,7 +60,8 @@ def test_actionlint_finds_nothing() -> None:
 
 def test_actionlint_would_catch_a_mistake(tmp_path: Path) -> None:
     broken = tmp_path / "broken.yml"
-    broken.write_text((REPO / ".github/workflows/drift.yml").read_text().replace("needs.stacks.outputs", "needs.nope.outputs"))
+    source = (REPO / ".github/workflows/drift.yml").read_text()
+    broken.write_text(source.replace("needs.stacks.outputs", "needs.nope.outputs"))
     result = subprocess.run([str(BIN / "actionlint"), str(broken)], capture_output=True, text=True)
     assert result.returncode == 1 and "nope" in result.stdout
 

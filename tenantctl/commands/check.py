@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from tenantctl.cli_support import EXIT_INVALID, Format, RootOption, print_table, valid_fleet, workspace
+from tenantctl.cli_support import EXIT_INVALID, Format, RootOption, print_rows, valid_fleet, workspace
 from tenantctl.desired_state import fleet_state
 from tenantctl.guardrails import SPECS, check_objects
 
@@ -28,12 +28,8 @@ def check(
         print(json.dumps({"policies": len(SPECS), "objects": len(objects),
                           "violations": [asdict(v) for v in violations]}, indent=2))
     elif violations:
-        rows = [[v.policy, v.level, v.tenant, v.object, v.message] for v in violations]
-        if output_format is Format.markdown:
-            print("| Policy | Level | Tenant | Object | What to do |\n|---|---|---|---|---|")
-            print("\n".join(f"| {' | '.join(row)} |" for row in rows))
-        else:
-            print_table("Policy violations", ["Policy", "Level", "Tenant", "Object", "What to do"], rows)
+        print_rows(output_format, "Policy violations", ["Policy", "Level", "Tenant", "Object", "What to do"],
+                   [[v.policy, v.level, v.tenant, v.object, v.message] for v in violations])
     else:
         print(f"{len(SPECS)} policies passed on {len(objects)} objects of {len(fleet.tenants)} tenant(s)")
     if any(v.level == "mandatory" for v in violations):

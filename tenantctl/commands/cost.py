@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tenantctl.cli_support import Format, RootOption, fail, print_table, valid_fleet, workspace
+from tenantctl.cli_support import Format, RootOption, fail, print_rows, print_table, valid_fleet, workspace
 from tenantctl.cost import TenantCost, money, tenant_cost
 
 
@@ -36,15 +36,14 @@ def cost(
     for item in costs:
         by_owner[(item.team, item.cost_center)] += item.yearly
     total = sum((item.yearly for item in costs), Decimal(0))
+    print_rows(output_format, f"Cost per year ({pricing.label})",
+               ["Tenant", "Environment", "Team", "Cost centre", "Per year"], rows)
     if output_format is Format.markdown:
-        print(f"| Tenant | Environment | Team | Cost centre | Per year |\n|---|---|---|---|---|")
-        print("\n".join(f"| {' | '.join(row)} |" for row in rows))
         print(f"\n**Total: {money(total, pricing.currency)} per year** ({pricing.label})")
         return
-    print_table(f"Cost per year ({pricing.label})", ["Tenant", "Environment", "Team", "Cost centre", "Per year"],
-                rows)
     print_table("Per team and cost centre", ["Team", "Cost centre", "Per year"],
-                [[team, center, money(amount, pricing.currency)] for (team, center), amount in sorted(by_owner.items())])
+                [[team, center, money(amount, pricing.currency)]
+                 for (team, center), amount in sorted(by_owner.items())])
     print(f"Total: {money(total, pricing.currency)} per year for {len(costs)} tenant(s)")
 
 

@@ -7,8 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from tenantctl.cli_support import (EXIT_INVALID, Format, RootOption, fail, print_lines, stderr, valid_fleet,
-                                   workspace)
+from tenantctl.cli_support import EXIT_INVALID, Format, RootOption, fail, print_lines, stderr, valid_fleet, workspace
 from tenantctl.compliance import tenant_compliance
 from tenantctl.desired_state import fleet_state
 from tenantctl.guardrails import SPECS, check_objects

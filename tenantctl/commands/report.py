@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from tenantctl.access import grants
-from tenantctl.cli_support import Format, RootOption, fail, print_table, valid_fleet, workspace
+from tenantctl.cli_support import Format, RootOption, fail, print_rows, valid_fleet, workspace
 from tenantctl.compliance import tenant_compliance
 
 report_app = typer.Typer(help="Reports for auditors and the platform team.", no_args_is_help=True)
@@ -35,11 +35,7 @@ def compliance(
         return
     rows = [[name, f"{r.control.id} {r.control.title}", r.status, "; ".join(r.evidence) + (
         f" ({r.note})" if r.note else "")] for name, items in results.items() for r in items]
-    if output_format is Format.markdown:
-        print("| Tenant | BIO control | Status | Evidence |\n|---|---|---|---|")
-        print("\n".join(f"| {' | '.join(row)} |" for row in rows))
-        return
-    print_table("BIO compliance evidence", ["Tenant", "Control", "Status", "Evidence"], rows)
+    print_rows(output_format, "BIO compliance evidence", ["Tenant", "Control", "Status", "Evidence"], rows)
 
 
 @report_app.command()
@@ -56,12 +52,8 @@ def access(
         print(json.dumps([asdict(item) for item in found], indent=2))
         return
     rows = [[item.group, item.role, item.namespace, item.tenant] for item in found]
-    if output_format is Format.markdown:
-        print("| Group | Role | Namespace | Tenant |\n|---|---|---|---|")
-        print("\n".join(f"| {' | '.join(row)} |" for row in rows))
-        return
-    print_table("Access: group → role → namespace", ["Group", "Role", "Namespace", "Tenant"], rows)
-    if not rows:
+    print_rows(output_format, "Access: group → role → namespace", ["Group", "Role", "Namespace", "Tenant"], rows)
+    if not rows and output_format is Format.text:
         print("no grants match")
 
 

@@ -9,12 +9,29 @@ from typing import Annotated, Callable, NoReturn, Optional
 import typer
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tenantctl.cli_support import EXIT_INVALID, EXIT_USAGE, RootOption, fail, stdout, workspace
+from tenantctl.cli_support import EXIT_USAGE, RootOption, fail, stdout, workspace
 from tenantctl.cost import money
-from tenantctl.editing import (EditError, EditResult, check_text, dump, edit_tenant, parse_field_path, parse_value,
-                               set_field, write_atomically, yaml_for, yearly_cost)
-from tenantctl.scaffold import (SCHEMA_HEADER, EnvironmentRequest, TenantRequest, default_environments,
-                                environment_map, tenant_map)
+from tenantctl.editing import (
+    EditError,
+    EditResult,
+    check_text,
+    dump,
+    edit_tenant,
+    parse_field_path,
+    parse_value,
+    set_field,
+    write_atomically,
+    yaml_for,
+    yearly_cost,
+)
+from tenantctl.scaffold import (
+    SCHEMA_HEADER,
+    EnvironmentRequest,
+    TenantRequest,
+    default_environments,
+    environment_map,
+    tenant_map,
+)
 from tenantctl.settings import Preset, Settings
 from tenantctl.workspace import Workspace
 
