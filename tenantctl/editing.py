@@ -21,7 +21,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tenantctl.cost import tenant_cost
 from tenantctl.problems import Problem
-from tenantctl.validation import load_fleet
+from tenantctl.validation import load_fleet, load_tenant
 from tenantctl.workspace import Workspace
 from tenantctl.yaml_source import new_yaml
 
@@ -125,7 +125,6 @@ def check_text(ws: Workspace, path: Path, text: str) -> list[Problem]:
 
 
 def yearly_cost(ws: Workspace, path: Path, text: str) -> Decimal | None:
-    from tenantctl.validation import load_tenant
     loaded, problems = load_tenant(text.encode("utf-8"), str(path), ws.settings)
     if loaded is None or any(problem.severity == "error" for problem in problems):
         return None

@@ -6,6 +6,7 @@ Every problem comes back as a `Problem` with file, line, column and field; all a
 from __future__ import annotations
 
 import difflib
+import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from tenantctl.model import Environment, Tenant
 from tenantctl.problems import Problem
 from tenantctl.quantity import format_bytes, format_cpu
 from tenantctl.settings import Settings
-from tenantctl.yaml_source import YamlDocument, YamlFileError, field_path, parse_bytes, read_document
+from tenantctl.yaml_source import YamlDocument, YamlFileError, parse_bytes, read_document
 
 MAX_NAMESPACE_LENGTH = 63
 
@@ -200,7 +201,7 @@ def _allowed_fields(model: type[BaseModel], loc: Sequence[str | int]) -> list[st
 
 def _unwrap(annotation: Any) -> Any:
     args = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-    if typing.get_origin(annotation) in (typing.Union, __import__("types").UnionType) and len(args) == 1:
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType) and len(args) == 1:
         return args[0]
     return annotation
 
@@ -319,6 +320,3 @@ def fleet_problems(tenants: Sequence[LoadedTenant]) -> Iterable[Problem]:
                                               f"created by {seen_namespaces[namespace]}: rename this environment")
             seen_namespaces.setdefault(namespace, loaded.path)
 
-
-__all__ = ["Fleet", "LoadedTenant", "SettingsError", "load_fleet", "load_paths", "load_settings", "load_tenant",
-           "is_production", "approval_reasons", "field_path"]

@@ -11,7 +11,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import DuplicateKeyError
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
-from tenantctl.problems import Problem
+from tenantctl.problems import Problem, Severity
 
 
 class YamlFileError(Exception):
@@ -44,9 +44,9 @@ class YamlDocument:
                 break
         return line + 1, column + 1
 
-    def problem(self, loc: Sequence[str | int], message: str, severity: str = "error") -> Problem:
+    def problem(self, loc: Sequence[str | int], message: str, severity: Severity = "error") -> Problem:
         line, column = self.position(loc)
-        return Problem(self.path, line, column, field_path(loc), message, severity)  # type: ignore[arg-type]
+        return Problem(self.path, line, column, field_path(loc), message, severity)
 
 
 def field_path(loc: Sequence[str | int]) -> str:

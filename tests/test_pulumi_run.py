@@ -49,3 +49,16 @@ def test_missing_kubeconfig_is_a_clear_error(repo_workspace, monkeypatch) -> Non
     monkeypatch.delenv("KUBECONFIG", raising=False)
     with pytest.raises(Exception, match="no kubeconfig"):
         run_program(repo_workspace)
+
+
+def test_every_cluster_has_a_strict_stack_file(repo_workspace) -> None:
+    from ruamel.yaml import YAML
+
+    repo = Path(__file__).resolve().parent.parent
+    project = YAML(typ="safe", pure=True).load((repo / "Pulumi.yaml").read_text())
+    assert project["runtime"] == {"name": "python", "options": {"toolchain": "pip", "virtualenv": ".venv"}}
+    for cluster in repo_workspace.settings.clusters:
+        stack = YAML(typ="safe", pure=True).load((repo / f"Pulumi.{cluster.stack}.yaml").read_text())
+        config = stack["config"]
+        assert config["kubernetes:strictMode"] == "true"
+        assert not any("deleteUnreachable" in key or "upsertExistingObjects" in key for key in config)
