@@ -82,9 +82,25 @@ def load_tenant(raw: bytes, path: str, settings: Settings) -> tuple[LoadedTenant
     try:
         tenant = Tenant.model_validate(document.data)
     except ValidationError as exc:
-        return None, model_problems(document, exc, Tenant)
+        return None, sorted(model_problems(document, exc, Tenant) + partial_problems(document, settings))
     loaded = LoadedTenant(path, document, tenant)
     return loaded, list(tenant_problems(loaded, settings))
+
+
+def partial_problems(document: YamlDocument, settings: Settings) -> list[Problem]:
+    """When the tenant as a whole is invalid, still check the platform limits of each environment that is
+    valid on its own, so one pass reports everything that can be known."""
+    environments = document.data.get("environments")
+    if not isinstance(environments, dict):
+        return []
+    problems: list[Problem] = []
+    for env_name, raw in environments.items():
+        try:
+            env = Environment.model_validate(raw)
+        except ValidationError:
+            continue  # its own errors are already in the model's problems
+        problems.extend(environment_limit_problems(document, str(env_name), env, settings))
+    return problems
 
 
 def tenant_files(paths: Sequence[Path]) -> list[Path]:
@@ -234,12 +250,24 @@ def _environment_problems(document: YamlDocument, tenant: Tenant, env_name: str,
                           settings: Settings) -> Iterable[Problem]:
     loc: list[str | int] = ["environments", env_name]
     namespace = tenant.namespace(env_name)
-    limits = settings.limits
     if len(namespace) > MAX_NAMESPACE_LENGTH:
         yield document.problem(loc, f"namespace {namespace!r} is {len(namespace)} characters; Kubernetes allows "
                                f"{MAX_NAMESPACE_LENGTH}: shorten the tenant or environment name")
     if settings.is_reserved(namespace) or namespace in settings.protected_namespaces():
         yield document.problem(loc, f"namespace {namespace!r} is reserved for the platform: choose another name")
+    yield from environment_limit_problems(document, env_name, env, settings)
+    if env.backups is None and backups_required(tenant, env_name, env, settings):
+        why = (f"production environment {env_name!r}" if is_production(env_name, env, settings)
+               else f"environment {env_name!r} with {tenant.data_classification} data")
+        yield document.problem(loc, f"{why} must have backups: add "
+                               "`backups: {per_day: 1, retention_days: 30}` (or more)")
+
+
+def environment_limit_problems(document: YamlDocument, env_name: str, env: Environment,
+                               settings: Settings) -> Iterable[Problem]:
+    """The platform's limits, storage classes and clusters: rules that need only the environment itself."""
+    loc: list[str | int] = ["environments", env_name]
+    limits = settings.limits
     if env.cpu > limits.cpu:
         yield document.problem([*loc, "cpu"], f"cpu {format_cpu(env.cpu)} is above the platform limit of "
                                f"{format_cpu(limits.cpu)} cores per environment: lower it or split the workload")
@@ -265,11 +293,6 @@ def _environment_problems(document: YamlDocument, tenant: Tenant, env_name: str,
     if env.cluster is not None and env.cluster not in settings.cluster_names:
         yield document.problem([*loc, "cluster"], f"cluster {env.cluster!r} does not exist: use one of "
                                f"{', '.join(settings.cluster_names)} (or leave it out for the default)")
-    if env.backups is None and backups_required(tenant, env_name, env, settings):
-        why = (f"production environment {env_name!r}" if is_production(env_name, env, settings)
-               else f"environment {env_name!r} with {tenant.data_classification} data")
-        yield document.problem(loc, f"{why} must have backups: add "
-                               "`backups: {per_day: 1, retention_days: 30}` (or more)")
 
 
 def is_production(env_name: str, env: Environment, settings: Settings) -> bool:
