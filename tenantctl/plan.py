@@ -64,6 +64,8 @@ class TenantPlan:
     approvals: list[str] = field(default_factory=list)
     decommissioned: bool = False
     retention_ended: bool = False  # removed after a decommission whose retain_until has passed
+    environment_costs: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # env -> (before, after)
+    owner: tuple[str, str] = ("", "")  # (team, cost centre), to recognise renames
 
 
     @property
@@ -98,6 +100,23 @@ class Plan:
         """Data removals that are not the end of a finished decommission: these fail the plan."""
         ended = {plan.tenant for plan in self.tenants if plan.retention_ended}
         return [(tenant, change) for tenant, change in self.data_removals if tenant not in ended]
+
+    @property
+    def rename_hints(self) -> list[str]:
+        """Removed and added tenants or environments that look like a rename (which would recreate namespaces)."""
+        removed = [plan for plan in self.tenants if plan.status == "removed"]
+        added = [plan for plan in self.tenants if plan.status == "new"]
+        hints = [f"tenant `{old.tenant}` removed and `{new.tenant}` added for the same owner: renaming deletes and "
+                 "recreates namespaces; keep the old name"
+                 for old in removed for new in added if old.owner == new.owner]
+        for plan in self.tenants:
+            gone = {c.object_id.split()[1] for c in plan.changes if c.kind == "Namespace" and c.change == "removed"}
+            came = {c.object_id.split()[1] for c in plan.changes if c.kind == "Namespace" and c.change == "added"}
+            if plan.status == "changed" and gone and came:
+                hints.append(f"tenant `{plan.tenant}`: namespace(s) {', '.join(sorted(gone))} removed and "
+                             f"{', '.join(sorted(came))} added: renaming an environment deletes its namespace and "
+                             "volumes; keep the old name")
+        return hints
 
     @property
     def cost_before(self) -> Decimal:
@@ -156,6 +175,9 @@ def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settin
     status: TenantStatus = ("new" if base is None else "removed" if head is None
                             else "changed" if changes else "unchanged")
     cost_before, cost_after = _cost(base, base_settings), _cost(head, head_settings)
+    old = {env.environment: env.yearly for env in (cost_before.environments if cost_before else ())}
+    new = {env.environment: env.yearly for env in (cost_after.environments if cost_after else ())}
+    owner = (head or base).owner  # type: ignore[union-attr] - one of them exists
     return TenantPlan(
         tenant=name, status=status, changes=changes,
         cost_before=cost_before.yearly if cost_before else Decimal(0),
@@ -164,6 +186,9 @@ def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settin
         decommissioned=bool(head and not head.active),
         retention_ended=bool(head is None and base and not base.active and base.retain_until
                              and base.retain_until < (today or datetime.date.today())),
+        environment_costs={env: (old.get(env, Decimal(0)), new.get(env, Decimal(0)))
+                           for env in sorted(old.keys() | new.keys()) if old.get(env) != new.get(env)},
+        owner=(owner.team, owner.cost_center),
     )
 
 

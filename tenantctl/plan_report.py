@@ -99,6 +99,7 @@ def _markdown_summary(plan: Plan, guardrails: Guardrails) -> list[str]:
         lines += _limited([f"> - `{tenant}`: {change.object_id}" for tenant, change in removals],
                           "> - … and {count} more")
         lines += [f"> {DECOMMISSION_HINT}"]
+        lines += [f"> - ⚠️ {hint}" for hint in plan.rename_hints]
     return lines
 
 
@@ -118,6 +119,8 @@ def _markdown_table(plan: Plan) -> str:
 def _markdown_details(item: TenantPlan, compliance: list[ControlResult] | None, currency: str) -> str:
     lines = ["", f"<details><summary><b>{item.tenant}</b>: {item.status}, {_counts(item)}, "
              f"{signed(item.cost_delta, currency)} per year</summary>", ""]
+    lines += [f"- cost per year of `{env}`: {money(before, currency)} → {money(after, currency)}"
+              for env, (before, after) in item.environment_costs.items()]
     for change in item.changes:
         lines.append(f"- `{SYMBOL[change.change]}` {change.object_id}" + (" **(data!)**" if change.loses_data else ""))
         lines += [f"  - `{field.path}`: {field.before if field.before is not None else '(none)'} → "
@@ -141,7 +144,9 @@ def text(plan: Plan, guardrails: Guardrails) -> str:
     if removals:
         lines.append(f"!!! DATA WOULD BE DELETED: {len(removals)} namespace(s)/volume(s) removed !!!")
         lines += [f"!!!   {tenant}: {change.object_id}" for tenant, change in removals]
-        lines += [f"!!! {DECOMMISSION_HINT}", ""]
+        lines += [f"!!! {DECOMMISSION_HINT}"]
+        lines += [f"!!! {hint}" for hint in plan.rename_hints]
+        lines.append("")
     delta = plan.cost_after - plan.cost_before
     lines.append(f"Plan against {plan.base or 'nothing (everything is new)'}: {len(plan.touched)} tenant(s) touched, "
                  f"{len(plan.unchanged)} unchanged; cost per year {money(plan.cost_before, plan.currency)} -> "
@@ -152,6 +157,8 @@ def text(plan: Plan, guardrails: Guardrails) -> str:
         lines.append(f"{item.tenant}: {item.status}, {_counts(item)}, cost {signed(item.cost_delta, plan.currency)}"
                      " per year" + (" [needs platform approval: " + "; ".join(item.approvals) + "]"
                                     if item.approvals else ""))
+        lines += [f"  cost per year of {env}: {money(before, plan.currency)} -> {money(after, plan.currency)}"
+                  for env, (before, after) in item.environment_costs.items()]
         for change in item.changes:
             lines.append(f"  {SYMBOL[change.change]} {change.object_id}")
             lines += [f"      {field.text()}" for field in change.fields]
@@ -172,9 +179,12 @@ def as_json(plan: Plan, guardrails: Guardrails) -> str:
         "cost_before": str(plan.cost_before), "cost_after": str(plan.cost_after),
         "guardrails": {"passed": guardrails.passed, "summary": guardrails.summary},
         "data_removals": [{"tenant": tenant, "object": item.object_id} for tenant, item in plan.data_removals],
+        "rename_hints": plan.rename_hints,
         "tenants": [{"tenant": item.tenant, "status": item.status, "decommissioned": item.decommissioned,
                      "cost_before": str(item.cost_before), "cost_after": str(item.cost_after),
-                     "approvals": item.approvals, "changes": [change(c) for c in item.changes]}
+                     "approvals": item.approvals, "changes": [change(c) for c in item.changes],
+                     "environment_costs": {env: {"before": str(before), "after": str(after)}
+                                           for env, (before, after) in item.environment_costs.items()}}
                     for item in plan.tenants],
     }
     return json.dumps(document, indent=2, default=str) + "\n"

@@ -158,3 +158,31 @@ def test_policy_violations_show_in_the_summary(repo: Path, monkeypatch) -> None:
     assert code == 0
     summary = out.split("<details>")[0]
     assert "- **Guardrails:** ❌ 1 policy violation(s): tenant-namespace-has-quota on Namespace amt-prod" in summary
+
+
+def test_renamed_tenant_is_called_a_rename(repo: Path) -> None:
+    old = repo / "tenants/sandbox.yaml"
+    (repo / "tenants/playground.yaml").write_text(old.read_text().replace("name: sandbox", "name: playground"))
+    old.unlink()
+    code, out = plan(repo, "--base", "main", "--format", "json")
+    assert code == 1
+    assert json.loads(out)["rename_hints"] == [
+        "tenant `sandbox` removed and `playground` added for the same owner: renaming deletes and recreates "
+        "namespaces; keep the old name"]
+
+
+def test_renamed_environment_is_called_a_rename(repo: Path) -> None:
+    edit(repo / "tenants/sandbox.yaml", "  dev:\n", "  develop:\n")
+    code, out = plan(repo, "--base", "main")
+    assert code == 1
+    assert ("!!! tenant `sandbox`: namespace(s) sandbox-dev removed and sandbox-develop added: renaming an "
+            "environment deletes its namespace and volumes; keep the old name") in out
+
+
+def test_cost_per_environment_is_shown(repo: Path) -> None:
+    edit(repo / "tenants/amt.yaml", "  prod:\n    cpu: 4", "  prod:\n    cpu: 8")
+    _, out = plan(repo, "--base", "main", "--format", "json")
+    amt = next(t for t in json.loads(out)["tenants"] if t["tenant"] == "amt")
+    assert amt["environment_costs"] == {"prod": {"before": "882.00", "after": "1458.00"}}
+    _, markdown_out = plan(repo, "--base", "main", "--format", "markdown")
+    assert "- cost per year of `prod`: EUR 882.00 → EUR 1,458.00" in markdown_out

@@ -45,25 +45,30 @@ class RecordingMonitor(mocks.MockMonitor):
         return super().RegisterResource(request)
 
 
-@pytest.fixture(scope="module")
-def registered(repo_workspace) -> tuple[list[Any], list[dict]]:
-    """Run the program once for cluster-a; return the recorded requests and the desired objects."""
+def register_for(stack: str, settings, tenants) -> RecordingMonitor:
+    """Run the program for one stack under mocks; the monitor holds every registration."""
     monitor = RecordingMonitor(Mocks())
-    mocks.set_mocks(Mocks(), project=PROJECT, stack=STACK, preview=False, monitor=monitor)
-    settings = repo_workspace.settings
-    tenants = [loaded.tenant for loaded in repo_workspace.load().tenants]
-    cluster = settings.cluster_for_stack(STACK)
+    mocks.set_mocks(Mocks(), project=PROJECT, stack=stack, preview=False, monitor=monitor)
+    cluster = settings.cluster_for_stack(stack)
 
     @pulumi.runtime.test
     def program() -> None:
         import pulumi_kubernetes as k8s
-        provider = k8s.Provider("cluster-a", kubeconfig="kubeconfig-for-tests", context=cluster.context,
+        provider = k8s.Provider(stack, kubeconfig="kubeconfig-for-tests", context=cluster.context,
                                 cluster_identifier=cluster.name)
         build(settings, tenants, cluster, provider)
 
     program()
+    return monitor
+
+
+@pytest.fixture(scope="module")
+def registered(repo_workspace) -> tuple[list[Any], list[dict]]:
+    """Run the program once for cluster-a; return the recorded requests and the desired objects."""
+    settings = repo_workspace.settings
+    tenants = [loaded.tenant for loaded in repo_workspace.load().tenants]
     desired = [obj for state in fleet_state(tenants, settings) for obj in state.objects]
-    return monitor.requests, desired
+    return register_for(STACK, settings, tenants).requests, desired
 
 
 def _resources(requests: list[Any]) -> dict[tuple[str, str], Any]:
@@ -116,5 +121,22 @@ def test_resources_use_the_explicit_provider_and_tenant_components(registered) -
     assert sorted(r.name for r in components) == ["amt", "sandbox", "zaakregister"]
     for request in requests:
         if request.custom and not request.type.startswith("pulumi:providers"):
-            assert "pulumi:providers:kubernetes::cluster-a" in request.provider
+            assert f"pulumi:providers:kubernetes::{STACK}" in request.provider
             assert "tenants:index:Tenant" in request.parent
+
+
+def test_each_stack_registers_only_its_own_clusters_environments(repo_workspace) -> None:
+    from tenantctl.settings import Cluster
+
+    settings = repo_workspace.settings
+    two_clusters = settings.model_copy(update={"clusters": [*settings.clusters,
+                                                            Cluster(name="cluster-b", stack="cluster-b",
+                                                                    context="cluster-b")]})
+    tenants = repo_workspace.load().by_name()
+    amt = tenants["amt"]
+    moved = amt.model_copy(update={"environments": {
+        **amt.environments, "prod": amt.environments["prod"].model_copy(update={"cluster": "cluster-b"})}})
+    fleet = [moved, tenants["sandbox"]]
+    registered = {stack: {r.name for r in register_for(stack, two_clusters, fleet).requests
+                          if r.type == TYPES["Namespace"]} for stack in ("cluster-a", "cluster-b")}
+    assert registered == {"cluster-a": {"amt-test", "sandbox-dev"}, "cluster-b": {"amt-prod"}}
