@@ -66,6 +66,11 @@ def fleet_state(tenants: list[Tenant], settings: Settings) -> list[EnvironmentSt
     return sorted(states, key=lambda state: state.namespace)
 
 
+def fleet_objects(tenants: list[Tenant], settings: Settings) -> list[Obj]:
+    """Every object of every tenant, in namespace order."""
+    return [obj for state in fleet_state(tenants, settings) for obj in state.objects]
+
+
 def tenant_state(tenant: Tenant, settings: Settings) -> list[EnvironmentState]:
     return [environment_state(tenant, name, settings) for name in sorted(tenant.environments)]
 

@@ -21,14 +21,12 @@ def test_check_passes_on_the_shipped_tenants() -> None:
 def test_check_fails_on_a_mandatory_violation(monkeypatch) -> None:
     import tenantctl.commands.check as check_command
 
-    real = check_command.fleet_state
+    real = check_command.fleet_objects
 
     def without_quotas(tenants, settings):
-        states = real(tenants, settings)
-        return [type(s)(s.tenant, s.environment, s.namespace, s.cluster, s.production,
-                        tuple(o for o in s.objects if o["kind"] != "ResourceQuota")) for s in states]
+        return [obj for obj in real(tenants, settings) if obj["kind"] != "ResourceQuota"]
 
-    monkeypatch.setattr(check_command, "fleet_state", without_quotas)
+    monkeypatch.setattr(check_command, "fleet_objects", without_quotas)
     result = runner.invoke(app, ["check", "--format", "json"])
     assert result.exit_code == 1
     violations = json.loads(result.stdout)["violations"]

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from tenantctl.cli_support import EXIT_INVALID, Format, RootOption, print_rows, valid_fleet, workspace
-from tenantctl.desired_state import fleet_state
+from tenantctl.desired_state import fleet_objects
 from tenantctl.guardrails import SPECS, check_objects
 
 
@@ -22,7 +22,7 @@ def check(
     violation."""
     ws = workspace(root)
     fleet = valid_fleet(ws)
-    objects = [obj for state in fleet_state([t.tenant for t in fleet.tenants], ws.settings) for obj in state.objects]
+    objects = fleet_objects([loaded.tenant for loaded in fleet.tenants], ws.settings)
     violations = check_objects(objects, ws.settings)
     if output_format is Format.json:
         print(json.dumps({"policies": len(SPECS), "objects": len(objects),

@@ -7,9 +7,19 @@ from typing import Annotated, Optional
 
 import typer
 
-from tenantctl.cli_support import EXIT_INVALID, Format, RootOption, fail, print_lines, stderr, valid_fleet, workspace
+from tenantctl.cli_support import (
+    EXIT_INVALID,
+    EXIT_USAGE,
+    Format,
+    RootOption,
+    fail,
+    print_lines,
+    stderr,
+    valid_fleet,
+    workspace,
+)
 from tenantctl.compliance import tenant_compliance
-from tenantctl.desired_state import fleet_state
+from tenantctl.desired_state import fleet_objects
 from tenantctl.guardrails import SPECS, check_objects
 from tenantctl.plan import build_plan
 from tenantctl.plan_report import Guardrails, as_json, markdown, text
@@ -34,7 +44,7 @@ def plan(
         try:
             base_settings, base_fleet = load_revision(root, base, ws.settings)
         except RevisionError as exc:
-            fail(f"cannot read revision {base!r}: {exc}", code=2)
+            fail(f"cannot read revision {base!r}: {exc}", code=EXIT_USAGE)
     result = build_plan(base_fleet, head, base_settings, ws.settings, base)
     guardrails = guardrail_status(head, ws.settings)
     if output_format is Format.markdown:
@@ -59,7 +69,7 @@ def plan(
 
 def guardrail_status(head: Fleet, settings: Settings) -> Guardrails:
     """Validation passed (plan needs a valid head); run the policy pack offline over the head's objects."""
-    objects = [obj for state in fleet_state([t.tenant for t in head.tenants], settings) for obj in state.objects]
+    objects = fleet_objects([loaded.tenant for loaded in head.tenants], settings)
     violations = check_objects(objects, settings)
     if not violations:
         return Guardrails(True, f"{len(head.tenants)} tenant file(s) valid; {len(SPECS)} policies passed")
