@@ -127,8 +127,35 @@ def test_apply_never_cancels_a_running_up() -> None:
 def test_drift_check_runs_nightly_and_fails_on_changes() -> None:
     workflow = load("drift.yml")
     assert triggers(workflow)["schedule"][0]["cron"]
-    [pulumi] = steps_using(workflow["jobs"]["drift"], "pulumi/actions@")
+    drift = workflow["jobs"]["drift"]
+    [pulumi] = steps_using(drift, "pulumi/actions@")
     assert pulumi["with"]["command"] == "preview" and pulumi["with"]["expect-no-changes"] is True
+    assert pulumi["with"]["policyPacks"] == "policies"
+    explain = drift["steps"][-1]
+    assert explain["if"] == "failure()" and "tenantctl ci drift-summary" in explain["run"]
+
+
+def test_only_applies_share_the_apply_concurrency_group() -> None:
+    """GitHub keeps one pending job per group: another job joining the group would cancel a waiting apply."""
+    for path in WORKFLOWS:
+        for name, job in load(path.name)["jobs"].items():
+            group = str((job.get("concurrency") or {}).get("group", ""))
+            if group.startswith("pulumi-apply-"):
+                assert (path.name, name) == ("apply.yml", "apply")
+
+
+# The actions we use, at the major version we checked is current (November 2026); Dependabot proposes updates.
+REVIEWED_ACTIONS = {"actions/checkout": "v7", "actions/setup-python": "v7", "actions/upload-artifact": "v7",
+                    "actions/download-artifact": "v8", "pulumi/actions": "v7"}
+
+
+def test_only_reviewed_actions_at_their_current_major() -> None:
+    for path in WORKFLOWS:
+        for job in load(path.name)["jobs"].values():
+            for step in job["steps"]:
+                if "uses" in step:
+                    action, _, version = step["uses"].partition("@")
+                    assert REVIEWED_ACTIONS.get(action) == version, f"{path.name}: review {step['uses']}"
 
 
 def test_comment_workflow_never_runs_pull_request_code() -> None:

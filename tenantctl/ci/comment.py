@@ -5,14 +5,19 @@ from __future__ import annotations
 from tenantctl.ci.github import GitHub
 from tenantctl.plan_report import COMMENT_MARKER, GITHUB_COMMENT_LIMIT
 
+# The login of the workflow's GITHUB_TOKEN; only its own comments are ever edited.
+BOT_LOGIN = "github-actions[bot]"
 
-def find_comment(github: GitHub, repo: str, pr: int, marker: str) -> int | None:
-    """The id of the PR's comment that carries `marker`, or None."""
+
+def find_comment(github: GitHub, repo: str, pr: int, marker: str, author: str = BOT_LOGIN) -> int | None:
+    """The id of `author`'s comment on the PR that carries `marker`, or None.
+
+    Anyone can paste the marker into a comment; matching the author too keeps the bot from taking over theirs."""
     page = 1
     while True:
         comments = github.request("GET", f"/repos/{repo}/issues/{pr}/comments?per_page=100&page={page}")
         for comment in comments or []:
-            if marker in (comment.get("body") or ""):
+            if marker in (comment.get("body") or "") and (comment.get("user") or {}).get("login") == author:
                 return int(comment["id"])
         if not comments or len(comments) < 100:
             return None
@@ -27,13 +32,14 @@ def check_head(github: GitHub, repo: str, pr: int, head_sha: str) -> None:
         raise ValueError(f"{repo}#{pr} is at {actual}, not at the planned commit {head_sha}: not commenting")
 
 
-def post_or_update(github: GitHub, repo: str, pr: int, body: str, marker: str = COMMENT_MARKER) -> str:
-    """Create the comment, or update the one that is there; returns "created" or "updated"."""
+def post_or_update(github: GitHub, repo: str, pr: int, body: str, marker: str = COMMENT_MARKER,
+                   author: str = BOT_LOGIN) -> str:
+    """Create the comment, or update `author`'s one that is there; returns "created" or "updated"."""
     if marker not in body:
         body = f"{marker}\n{body}"
     if len(body) > GITHUB_COMMENT_LIMIT:
         raise ValueError(f"comment is {len(body)} characters; GitHub allows {GITHUB_COMMENT_LIMIT}")
-    existing = find_comment(github, repo, pr, marker)
+    existing = find_comment(github, repo, pr, marker, author)
     if existing is None:
         github.request("POST", f"/repos/{repo}/issues/{pr}/comments", {"body": body})
         return "created"

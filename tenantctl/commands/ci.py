@@ -1,4 +1,4 @@
-"""`tenantctl ci ...`: the steps the GitHub workflows run (comment, affected stacks, lead time)."""
+"""`tenantctl ci ...`: the steps the GitHub workflows run (comment, affected stacks, kubeconfig, lead time, drift)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from tenantctl.ci.comment import check_head, post_or_update
+from tenantctl.ci.comment import BOT_LOGIN, check_head, post_or_update
+from tenantctl.ci.drift import drift_summary
 from tenantctl.ci.github import GitHub, GitHubError
 from tenantctl.ci.lead_time import lead_time, markdown, merged_pull_request, parse_time
 from tenantctl.ci.stacks import affected_stacks, matrix
@@ -36,13 +37,15 @@ def post_comment(
                                             dir_okay=False)],
     head_sha: Annotated[Optional[str], typer.Option(help="Only comment if the PR is at this commit (use it when "
                                                     "the PR number comes from an artifact).")] = None,
+    author: Annotated[str, typer.Option(help="Login that owns the comment (the token's user; a GitHub App's "
+                                        "bot login if you use one).")] = BOT_LOGIN,
 ) -> None:
     """Create the PR's plan comment, or update it in place (found by its hidden marker)."""
     github = _github()
     try:
         if head_sha:
             check_head(github, repo, pr, head_sha)
-        action = post_or_update(github, repo, pr, body_file.read_text(encoding="utf-8"))
+        action = post_or_update(github, repo, pr, body_file.read_text(encoding="utf-8"), author=author)
     except (GitHubError, ValueError) as exc:
         fail(str(exc))
     print(f"{action} the plan comment on {repo}#{pr}")
@@ -111,6 +114,15 @@ def lead_time_summary(
     except GitHubError as exc:
         fail(str(exc))
     print(markdown(lead_time(pull, applied) if pull else None, sha), end="")
+
+
+@ci_app.command("drift-summary")
+def drift_summary_command(
+    stack: Annotated[str, typer.Option(help="The stack whose drift check failed.")],
+) -> None:
+    """Markdown for the job summary of a failed drift check: the likely causes and what to do."""
+    server, repo, run = (os.environ.get(name) for name in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_RUN_ID"))
+    print(drift_summary(stack, f"{server}/{repo}/actions/runs/{run}" if server and repo and run else None), end="")
 
 
 def register(app: typer.Typer) -> None:
