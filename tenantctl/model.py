@@ -57,8 +57,8 @@ class Backups(Strict):
     @classmethod
     def _divides_day(cls, value: int) -> int:
         if value not in BACKUPS_PER_DAY:
-            raise ValueError(f"must be one of {', '.join(map(str, BACKUPS_PER_DAY))} so backups are evenly "
-                             "spread over the day")
+            raise ValueError(f"{value} cannot be spread evenly over the day: use one of "
+                             f"{', '.join(map(str, BACKUPS_PER_DAY))}")
         return value
 
 
@@ -79,7 +79,8 @@ class Environment(Strict):
         names = [volume.name for volume in volumes]
         duplicates = sorted({name for name in names if names.count(name) > 1})
         if duplicates:
-            raise ValueError(f"volume names must be unique in an environment; repeated: {', '.join(duplicates)}")
+            raise ValueError(f"volume name {', '.join(duplicates)} used more than once: give each volume its "
+                             "own name")
         return volumes
 
     @property
@@ -105,6 +106,14 @@ class Tenant(Strict):
         "volumes and backups are kept until `retain_until`. Deleting them is a separate step by the platform team.")
     retain_until: datetime.date | None = Field(default=None, description="Date until which a decommissioned "
                                                "tenant's data is kept (YYYY-MM-DD).")
+
+    @field_validator("retain_until", mode="before")
+    @classmethod
+    def _date_not_number(cls, value: object) -> object:
+        # pydantic would read a number as seconds since 1970: 20301231 must not silently become 1970-08-24.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(f"{value} is a number, not a date: write the date as YYYY-MM-DD, e.g. 2030-12-31")
+        return value
 
     def namespace(self, environment: str) -> str:
         return f"{self.name}-{environment}"

@@ -29,12 +29,18 @@ class Problem:
         level = "error" if self.severity == "error" else "warning"
         title = "needs platform approval" if self.severity == "approval" else self.field or "tenant file"
         message = f"{self.field}: {self.message}" if self.field else self.message
-        return f"::{level} file={self.path},line={self.line},col={self.column},title={title}::{_escape(message)}"
+        return (f"::{level} file={_escape_property(self.path)},line={self.line},col={self.column},"
+                f"title={_escape_property(title)}::{_escape(message)}")
 
 
 def _escape(text: str) -> str:
     """GitHub workflow-command escaping for a message."""
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    """GitHub workflow-command escaping for a property value (file, title): also ':' and ','."""
+    return _escape(text).replace(":", "%3A").replace(",", "%2C")
 
 
 def as_json(problems: Iterable[Problem]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 DECIMAL = {"k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18}
@@ -21,10 +21,13 @@ class QuantityError(ValueError):
 
 def _split(value: object, what: str) -> tuple[Decimal, str]:
     if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
-        got = {list: "a list", dict: "a mapping", type(None): "nothing"}.get(
-            next((kind for kind in (list, dict, type(None)) if isinstance(value, kind)), object), type(value).__name__)
-        raise QuantityError(f"expected a {what} such as {_example(what)}, got {got}")
-    text = str(value).strip()
+        got = "a list" if isinstance(value, list) else "a mapping" if isinstance(value, dict) else \
+            "nothing" if value is None else f"{str(value).lower()} (true/false)" if isinstance(value, bool) else \
+            f"a {type(value).__name__}"
+        raise QuantityError(f"write a {what} such as {_example(what)} here, not {got}")
+    text = str(value)
+    if text != text.strip():
+        raise QuantityError(f"{text!r} has spaces around it: remove them")
     match = _QUANTITY.match(text)
     if not match:
         hint = _hint(text, what)
@@ -60,19 +63,26 @@ def parse_cpu(value: object) -> Decimal:
         raise QuantityError(f"cpu is counted in cores: write {number} or {number * 1000:f}m, not {value!r}")
     if number <= 0:
         raise QuantityError("cpu must be more than 0")
+    if number * 1000 != (number * 1000).to_integral_value():
+        rounded = number.quantize(Decimal("0.001"), rounding=ROUND_CEILING)
+        raise QuantityError(f"{value!r} is more precise than Kubernetes counts cpu: use whole millicores "
+                            f"(1m = 1/1000 core), e.g. {format_cpu(rounded)}")
     return number.normalize()
 
 
 def parse_bytes(value: object) -> int:
     """Parse a memory or storage quantity (`"4Gi"`, `"512Mi"`, `"1G"`) into bytes."""
     number, suffix = _split(value, "size")
+    if number == 0:
+        raise QuantityError("size must be more than 0")
     if suffix in ("", "m"):
         hint = f"{value}Gi" if suffix == "" else f"{number}Mi"
         raise QuantityError(f"{value!r} has no unit (or 'm', which means thousandths): did you mean {hint}?")
     multiplier = BINARY.get(suffix) or DECIMAL[suffix]
     size = number * multiplier
     if size != size.to_integral_value():
-        raise QuantityError(f"{value!r} is not a whole number of bytes")
+        raise QuantityError(f"{value!r} is not a whole number of bytes: use a smaller unit, "
+                            "e.g. 300Mi rather than 0.3Gi")
     if size <= 0:
         raise QuantityError("size must be more than 0")
     return int(size)

@@ -14,13 +14,13 @@ DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 CpuQuantity = Annotated[
     Decimal,
     BeforeValidator(parse_cpu),
-    WithJsonSchema({"type": ["number", "string"], "pattern": r"^([0-9]+(\.[0-9]+)?|[0-9]+m)$",
+    WithJsonSchema({"type": ["number", "string"], "pattern": r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)m?$",
                     "description": "Cores as a Kubernetes quantity: 4, '500m' or '2.5'."}),
 ]
 SizeQuantity = Annotated[
     int,
     BeforeValidator(parse_bytes),
-    WithJsonSchema({"type": "string", "pattern": r"^[0-9]+(\.[0-9]+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)$",
+    WithJsonSchema({"type": "string", "pattern": r"^([0-9]+(\.[0-9]*)?|\.[0-9]+)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)$",
                     "description": "A Kubernetes quantity with a unit: '4Gi', '512Mi', '100Gi'."}),
 ]
 DnsLabel = Annotated[str, Field(pattern=DNS_LABEL, min_length=1, max_length=63)]

@@ -5,6 +5,7 @@ Every problem comes back as a `Problem` with file, line, column and field; all a
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import types
 import typing
@@ -153,7 +154,7 @@ def model_problems(document: YamlDocument, error: ValidationError, model: type[B
 
 
 def _plain_message(item: Any, loc: list[str | int], is_key: bool, model: type[BaseModel]) -> str:
-    kind, message, value = item["type"], item["msg"], item.get("input")
+    kind, message, value, ctx = item["type"], item["msg"], item.get("input"), item.get("ctx", {})
     name = str(loc[-1]) if loc else ""
     if kind == "extra_forbidden":
         allowed = _allowed_fields(model, loc[:-1])
@@ -163,40 +164,72 @@ def _plain_message(item: Any, loc: list[str | int], is_key: bool, model: type[Ba
     if kind == "missing":
         where = " (see schema/tenant.schema.json)" if model is Tenant else ""
         return f"required field {name!r} is missing: add it{where}"
-    if kind == "string_pattern_mismatch" and "a-z0-9" in str(item.get("ctx", {}).get("pattern", "")):
+    if kind == "string_pattern_mismatch" and "a-z0-9" in str(ctx.get("pattern", "")):
         what = "name" if is_key else "value"
-        return (f"{value!r} is not a valid {what}: use lowercase letters, digits and '-', starting and ending "
+        return (f"{_show(value)} is not a valid {what}: use lowercase letters, digits and '-', starting and ending "
                 "with a letter or digit (a DNS label)")
     if kind == "string_pattern_mismatch" and name == "contact":
-        return f"{value!r} is not an e-mail address: write a mailbox that reaches the team, e.g. team@example.org"
+        return f"{_show(value)} is not an e-mail address: write a mailbox that reaches the team, e.g. team@example.org"
     if kind == "string_pattern_mismatch":
-        return f"{value!r} is not allowed here: use letters, digits and ':._@/-'"
+        return f"{_show(value)} is not allowed here: use letters, digits and ':._@/-'"
     if kind == "literal_error":
-        return f"{value!r} is not allowed: {message.replace('Input should be', 'use')}"
+        shown = _show(value) if isinstance(value, str) else _describe(value)
+        return f"{shown} is not allowed: {message.replace('Input should be', 'use')}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"expected a mapping of fields here, got {_describe(value)}"
+        fix = ": remove the '- ' in front of the keys" if isinstance(value, list) else ""
+        return f"write a mapping here (indented `key: value` lines), not {_describe(value)}{fix}"
     if kind == "list_type":
-        return f"expected a list (items starting with '- ' or [a, b]), got {_describe(value)}"
-    if kind in ("string_type", "int_type", "int_parsing", "bool_type", "bool_parsing", "decimal_parsing",
-                "int_from_float", "date_from_datetime_parsing", "date_parsing", "date_type"):
-        return f"{message.lower()}, got {_describe(value)}"
-    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{value!r} is out of range: {message.replace('Input should be', 'must be')}"
+        return f"write a list here (items starting with '- ', or [a, b]), not {_describe(value)}"
+    if kind == "string_type":
+        fix = "" if isinstance(value, (dict, list)) or value is None else ": put it in quotes so YAML reads it as text"
+        return f"write text here, not {_describe(value)}{fix}"
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return f"write a whole number such as 2 here, not {_describe(value)}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"write true or false here, not {_describe(value)}"
+    if kind.startswith("date_") or kind.startswith("datetime_"):
+        detail = f": {ctx['error']}" if ctx.get("error") else ""
+        return f"write a date as YYYY-MM-DD such as 2030-12-31, not {_describe(value)}{detail}"
+    if kind in ("greater_than_equal", "greater_than"):
+        bound = ctx.get("ge", ctx.get("gt"))
+        return f"{value} is too small: use {'at least' if kind == 'greater_than_equal' else 'more than'} {bound}"
+    if kind in ("less_than_equal", "less_than"):
+        bound = ctx.get("le", ctx.get("lt"))
+        return f"{value} is too large: use {'at most' if kind == 'less_than_equal' else 'less than'} {bound}"
+    if kind == "string_too_short":
+        return "must not be empty: fill it in"
     if kind == "too_short":
-        return f"must not be empty: {message}"
+        return "must not be empty: add at least one entry"
+    if kind == "string_too_long":
+        return f"is {len(value)} characters, at most {ctx.get('max_length')} are allowed: shorten it"
+    if kind == "invalid_key":
+        return f"{name!r} is not a valid key: keys are plain names, e.g. `cpu: 4`"
     if kind == "value_error":
         return message.removeprefix("Value error, ")
     return message
 
 
+def _show(value: Any, limit: int = 40) -> str:
+    """A value as the user wrote it, quoted, cut short when long."""
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
 def _describe(value: Any) -> str:
+    """What the user wrote, in words that do not mention Python or ruamel types."""
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list):
         return "a list"
     if value is None:
         return "nothing (empty value)"
-    return f"{value!r} ({type(value).__name__})"
+    if isinstance(value, bool):
+        return f"{str(value).lower()} (true/false)"
+    if isinstance(value, (int, float)):
+        return f"{value} (a number)"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return f"{value.isoformat()} (a date)"
+    return f"{_show(value)} (text)"
 
 
 def _allowed_fields(model: type[BaseModel], loc: Sequence[str | int]) -> list[str]:
@@ -232,9 +265,13 @@ def tenant_problems(loaded: LoadedTenant, settings: Settings) -> Iterable[Proble
     if tenant.name != expected:
         problems.append(document.problem(["name"], f"name {tenant.name!r} must equal the file name {expected!r}: "
                                          f"rename the file to {tenant.name}.yaml or set name: {expected}"))
+    if settings.is_reserved(tenant.name) or tenant.name in settings.protected_namespaces():
+        problems.append(document.problem(["name"], f"name {tenant.name!r} is reserved for the platform "
+                                         f"({', '.join(settings.reserved_namespaces)}): choose another name"))
     if tenant.status == "decommissioned" and tenant.retain_until is None:
-        problems.append(document.problem(["status"], "a decommissioned tenant needs `retain_until: YYYY-MM-DD`: "
-                                         "the date until which its volumes and backups are kept"))
+        problems.append(document.problem(["status"], "a decommissioned tenant needs a retention date: add "
+                                         "`retain_until: YYYY-MM-DD`, the day until which its volumes and backups "
+                                         "are kept"))
     limits = settings.limits
     if len(tenant.environments) > limits.environments:
         problems.append(document.problem(["environments"], f"{len(tenant.environments)} environments is more than "

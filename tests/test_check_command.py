@@ -34,6 +34,11 @@ def test_check_fails_on_a_mandatory_violation(monkeypatch) -> None:
     assert {v["object"] for v in violations} == {"Namespace amt-prod", "Namespace amt-test", "Namespace sandbox-dev",
                                                  "Namespace zaakregister-acc", "Namespace zaakregister-production"}
     assert all(v["level"] == "mandatory" and "no ResourceQuota" in v["message"] for v in violations)
+    text = runner.invoke(app, ["check"])
+    assert text.exit_code == 1
+    for needed in ("tenant-namespace-has-quota", "mandatory", "zaakregister", "Namespace amt-prod",
+                   "no ResourceQuota"):
+        assert needed in text.stdout
 
 
 def test_big_tenant_is_valid_but_needs_platform_approval(scratch_repo: Path) -> None:

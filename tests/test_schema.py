@@ -6,10 +6,15 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
 from tenantctl.cli import app
+from tenantctl.quantity import QuantityError, parse_bytes, parse_cpu
 from tenantctl.schema import SCHEMA_PATH, tenant_schema_text
 
 REPO = Path(__file__).resolve().parent.parent
@@ -59,3 +64,35 @@ def test_every_field_is_documented() -> None:
     for name, definition in schema["$defs"].items():
         problems += undocumented(definition, f"{name}.")
     assert problems == []
+
+
+SCHEMA = json.loads(tenant_schema_text())
+quantity_text = st.text(alphabet=list("0123456789.mKiMGTPE -"), max_size=8)
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(text=quantity_text)
+def test_every_cpu_the_model_accepts_the_schema_accepts(text: str) -> None:
+    try:
+        parse_cpu(text)
+    except QuantityError:
+        return
+    jsonschema.validate(text, SCHEMA["$defs"]["Environment"]["properties"]["cpu"])
+
+
+@hypothesis_settings(max_examples=300, deadline=None)
+@given(text=quantity_text)
+def test_every_size_the_model_accepts_the_schema_accepts(text: str) -> None:
+    try:
+        parse_bytes(text)
+    except QuantityError:
+        return
+    jsonschema.validate(text, SCHEMA["$defs"]["Environment"]["properties"]["memory"])
+
+
+def test_editors_flag_what_the_model_refuses() -> None:
+    """The schema is for editors: the common mistakes must show there too, not only in `tenantctl validate`."""
+    environment = SCHEMA["$defs"]["Environment"]
+    for field, wrong in (("cpu", "2 cores"), ("memory", "4GB"), ("memory", "100"), ("cpu", "2Gi")):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate({"cpu": 1, "memory": "1Gi", field: wrong}, {**environment, "$defs": SCHEMA["$defs"]})

@@ -66,3 +66,48 @@ def test_an_invalid_settings_file_is_reported_like_a_tenant(scratch_repo: Path) 
 def test_shipped_tenants_carry_the_schema_header() -> None:
     for path in (REPO / "tenants").glob("*.yaml"):
         assert path.read_text().startswith("# yaml-language-server: $schema=../schema/tenant.schema.json\n"), path
+
+
+def test_explicit_paths_are_checked_alone(scratch_repo: Path) -> None:
+    (scratch_repo / "tenants/bad.yaml").write_text("name: bad\n")
+    good = runner.invoke(app, ["validate", "--root", str(scratch_repo), str(scratch_repo / "tenants/amt.yaml")])
+    assert good.exit_code == 0 and "1 tenant file(s) checked: 0 invalid" in good.stdout
+    assert runner.invoke(app, ["validate", "--root", str(scratch_repo)]).exit_code == 1
+
+
+def test_hostile_files_are_problems_not_tracebacks(scratch_repo: Path) -> None:
+    tenants = scratch_repo / "tenants"
+    (tenants / "deep.yaml").write_text("a: " + "[" * 400 + "]" * 400 + "\n")
+    (tenants / "huge.yaml").write_text("name: huge\ncount: 1" + "0" * 5000 + "\n")
+    (tenants / "tagged.yaml").write_text("name: !!python/object:os.system tagged\n")
+    (tenants / "control.yaml").write_bytes(b"name: control\ndescription: bell\x07\n")
+    (tenants / "bom.yaml").write_bytes(b"\xef\xbb\xbf" + (tenants / "sandbox.yaml").read_bytes().replace(
+        b"name: sandbox", b"name: bom").replace(b"\n", b"\r\n"))
+    result = runner.invoke(app, ["validate", "--root", str(scratch_repo), "--format", "json"])
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.exit_code == 1
+    found = {Path(p["path"]).name: (p["line"], p["column"], p["message"]) for p in json.loads(result.stdout)}
+    assert "bom.yaml" not in found  # a byte-order mark and CRLF line ends are fine
+    assert found["deep.yaml"][2].startswith("the file nests lists or mappings too deeply")
+    assert found["huge.yaml"][:2] == (2, 8) and "far too long" in found["huge.yaml"][2]
+    assert found["tagged.yaml"][:2] == (1, 1) and "YAML tag" in found["tagged.yaml"][2]
+    assert found["control.yaml"][:2] == (2, 18) and "U+0007" in found["control.yaml"][2]
+
+
+def test_github_annotation_properties_are_escaped(scratch_repo: Path) -> None:
+    path = scratch_repo / "tenants/amt.yaml"
+    path.write_text(path.read_text() + "'odd,key: 100%': 1\n")
+    result = runner.invoke(app, ["validate", "--root", str(scratch_repo), "--format", "github"])
+    [line] = [line for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert ",title='odd%2Ckey%3A 100%25'::" in line
+    assert "::'odd,key: 100%25': unknown field 'odd,key: 100%25': remove it or fix the spelling" in line
+
+
+def test_approval_is_a_warning_not_a_failure(scratch_repo: Path) -> None:
+    path = scratch_repo / "tenants/amt.yaml"
+    path.write_text(path.read_text().replace("data_classification: BBN2", "data_classification: BBN3"))
+    result = runner.invoke(app, ["validate", "--root", str(scratch_repo), "--format", "github"])
+    assert result.exit_code == 0
+    assert f"::warning file={path},line=2,col=1,title=needs platform approval::data classification BBN3 needs " \
+        "platform and security approval" in result.stdout.splitlines()
+    assert result.stdout.splitlines()[-1].endswith(f"needs platform approval: {path}")

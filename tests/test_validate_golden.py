@@ -7,6 +7,7 @@ then read every changed line: each must name the file, line, column, field and w
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -36,4 +37,23 @@ def test_there_is_a_golden_case_for_every_kind_of_bad_input() -> None:
     names = {path.stem for path in CASE_PATHS}
     assert {"yaml-syntax", "duplicate-key", "empty", "list-not-mapping", "non-utf8", "unknown-field", "wrong-types",
             "missing-fields", "bad-quantities", "name-mismatch", "dns-names", "kube", "over-limits", "storage-class",
-            "missing-backups", "contact", "duplicate-namespace", "unknown-cluster"} <= names
+            "missing-backups", "contact", "duplicate-namespace", "unknown-cluster", "default", "platform",
+            "retain-until-number", "retain-until-impossible", "numbers-as-text", "out-of-range", "no-environments",
+            "yaml-tag", "control-character", "too-many", "duplicate-name", "decommission-without-date"} <= names
+
+
+def test_every_golden_message_is_one_line_naming_a_field_and_what_to_do() -> None:
+    """Review aid that also runs: each expected line has the position, and (but for whole-file problems) a field;
+    each message carries an instruction, not just a diagnosis."""
+    instructions = re.compile(r"\b(add|use|write|remove|rename|choose|shorten|lower|make|fix|save|put|fill|combine|"
+                              r"give|run|keep|split|did you mean)\b")
+    whole_file = ("the file", "YAML syntax error", "the number starting")
+    for expected in CASES.glob("*.expected"):
+        for line in expected.read_text(encoding="utf-8").splitlines():
+            path, line_no, column, rest = line.split(":", 3)
+            assert path.startswith("tests/golden/invalid/") and int(line_no) >= 1 and int(column) >= 1, line
+            message = rest.strip()
+            if not message.startswith(whole_file):
+                field, _, message = message.partition(": ")
+                assert field and " " not in field, f"no field in: {line}"
+            assert instructions.search(message.lower()), f"no instruction in: {line}"
