@@ -18,11 +18,11 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from tenantctl.desired_state import fleet_state
-from tenantctl.plan import build_plan
-from tenantctl.revision import load_revision, read_files
-from tenantctl.workspace import open_workspace
-from tenantctl.yaml_source import new_yaml
+from tenantctl.objects.desired_state import fleet_state
+from tenantctl.review.plan import build_plan
+from tenantctl.checks.revision import load_revision, read_files
+from tenantctl.checks.workspace import open_workspace
+from tenantctl.source.yaml import new_yaml
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from typing import Any, Callable
 import pulumi
 import pulumi_kubernetes as k8s
 
-from tenantctl.desired_state import DATA_KINDS, Obj
+from tenantctl.objects.desired_state import DATA_KINDS, Obj
 
 
 def logical_name(obj: Obj) -> str:

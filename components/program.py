@@ -9,9 +9,9 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.tenant import Tenant, TenantArgs
-from tenantctl.desired_state import fleet_state
-from tenantctl.settings import Cluster, Settings
-from tenantctl.workspace import Workspace, open_workspace
+from tenantctl.objects.desired_state import fleet_state
+from tenantctl.model.settings import Cluster, Settings
+from tenantctl.checks.workspace import Workspace, open_workspace
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 
 from components.kubernetes_objects import register
-from tenantctl.desired_state import EnvironmentState
+from tenantctl.objects.desired_state import EnvironmentState
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,5 @@
 """The policy pack. This is the only place a `PolicyPack` is constructed (doing so starts a server and blocks);
-the policies themselves live in `tenantctl.guardrails`, where tests and `tenantctl check` use them."""
+the policies themselves live in `tenantctl.objects.guardrails`, where tests and `tenantctl check` use them."""
 
 import sys
 from pathlib import Path
@@ -9,8 +9,8 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
 
-from tenantctl.guardrails import build_policies  # noqa: E402
-from tenantctl.validation import load_settings  # noqa: E402
+from tenantctl.objects.guardrails import build_policies  # noqa: E402
+from tenantctl.checks.loading import load_settings  # noqa: E402
 
 PolicyPack(
     name="tenant-platform",

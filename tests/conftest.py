@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository's own settings and tenants, and a scratch copy of the repository."""
+"""Shared fixtures: a fixture fleet (tests/fixtures/repo, never the live tenants/ folder) and scratch copies of it."""
 
 from __future__ import annotations
 
@@ -8,15 +8,17 @@ from pathlib import Path
 
 import pytest
 
-from tenantctl.settings import Settings
-from tenantctl.workspace import Workspace, open_workspace
+from tenantctl.checks.workspace import Workspace, open_workspace
+from tenantctl.model.settings import Settings
 
 REPO = Path(__file__).resolve().parent.parent
+# The fixture repository: today's example tenants, settings and CODEOWNERS, frozen for the tests' expectations.
+FIXTURE = REPO / "tests/fixtures/repo"
 
 
 @pytest.fixture(scope="session")
 def repo_workspace() -> Workspace:
-    return open_workspace(REPO)
+    return open_workspace(FIXTURE)
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +28,8 @@ def settings(repo_workspace: Workspace) -> Settings:
 
 @pytest.fixture
 def scratch_repo(tmp_path: Path) -> Path:
-    """A copy of tenants/, platform/ and schema/ to change freely."""
-    for folder in ("tenants", "platform", "schema"):
-        shutil.copytree(REPO / folder, tmp_path / folder)
+    """A copy of the fixture repository (tenants/, platform/, schema/, .github/CODEOWNERS) to change freely."""
+    shutil.copytree(FIXTURE, tmp_path, dirs_exist_ok=True)
     return tmp_path
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tenantctl.cli import app
+from tenantctl.cli.app import app
 
 runner = CliRunner()
 
@@ -19,7 +19,7 @@ def test_check_passes_on_the_shipped_tenants() -> None:
 
 
 def test_check_fails_on_a_mandatory_violation(monkeypatch) -> None:
-    import tenantctl.commands.check as check_command
+    import tenantctl.cli.commands.check as check_command
 
     real = check_command.fleet_objects
 

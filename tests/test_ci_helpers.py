@@ -16,8 +16,8 @@ from typer.testing import CliRunner
 from tenantctl.ci.comment import check_head, post_or_update
 from tenantctl.ci.github import GitHub
 from tenantctl.ci.lead_time import human, lead_time, markdown, merged_pull_request
-from tenantctl.cli import app
-from tenantctl.plan_report import COMMENT_MARKER
+from tenantctl.cli.app import app
+from tenantctl.review.plan_report import COMMENT_MARKER
 from tests.conftest import git
 
 runner = CliRunner()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from pathlib import Path
 
 import jsonschema
 import kubernetes_validate
@@ -12,11 +11,11 @@ import kubernetes_validate.utils
 import pytest
 from ruamel.yaml import YAML
 
-from tenantctl.desired_state import backup_cron, fleet_state, go_duration, object_id, object_key, tenant_objects
-from tenantctl.manifests import to_yaml
-from tenantctl.validation import load_tenant
+from tenantctl.checks.loading import load_tenant
+from tenantctl.objects.desired_state import backup_cron, fleet_state, go_duration, object_id, object_key, tenant_objects
+from tenantctl.objects.manifests import to_yaml
+from tests.conftest import FIXTURE, REPO
 
-REPO = Path(__file__).resolve().parent.parent
 KUBERNETES_VERSION = "1.34"
 NEWEST_VERSION = ".".join(max(kubernetes_validate.utils.all_versions(),
                               key=lambda v: tuple(map(int, v.split(".")))).split(".")[:2])
@@ -148,7 +147,7 @@ def test_desired_state_is_deterministic(tenants, repo_workspace) -> None:
 
 def test_desired_state_does_not_depend_on_the_order_in_the_file(tenants, repo_workspace) -> None:
     yaml = YAML(typ="safe", pure=True)
-    data = yaml.load((REPO / "tenants/amt.yaml").read_text())
+    data = yaml.load((FIXTURE / "tenants/amt.yaml").read_text())
     data["environments"] = dict(reversed(list(data["environments"].items())))
     data["access"] = {role: list(reversed(groups + ["extra-group"])) for role, groups in
                       reversed(list(data["access"].items()))}
@@ -166,7 +165,7 @@ def test_desired_state_does_not_depend_on_the_order_in_the_file(tenants, repo_wo
 
 
 def test_decommissioned_tenant_keeps_data_and_loses_access(repo_workspace) -> None:
-    text = (REPO / "tenants/amt.yaml").read_text() + "status: decommissioned\nretain_until: 2031-06-30\n"
+    text = (FIXTURE / "tenants/amt.yaml").read_text() + "status: decommissioned\nretain_until: 2031-06-30\n"
     loaded, problems = load_tenant(text.encode(), "tenants/amt.yaml", repo_workspace.settings)
     assert problems == [] and loaded is not None
     active = tenant_objects(loaded.tenant.model_copy(update={"status": "active"}), repo_workspace.settings)
@@ -180,7 +179,7 @@ def test_decommissioned_tenant_keeps_data_and_loses_access(repo_workspace) -> No
 
 
 def test_a_decommissioned_tenant_needs_a_retention_date(repo_workspace) -> None:
-    text = (REPO / "tenants/amt.yaml").read_text() + "status: decommissioned\n"
+    text = (FIXTURE / "tenants/amt.yaml").read_text() + "status: decommissioned\n"
     loaded, problems = load_tenant(text.encode(), "tenants/amt.yaml", repo_workspace.settings)
     assert [(problem.field, problem.severity) for problem in problems] == [("status", "error")]
     assert "add `retain_until: YYYY-MM-DD`" in problems[0].message
@@ -188,7 +187,7 @@ def test_a_decommissioned_tenant_needs_a_retention_date(repo_workspace) -> None:
 
 def test_no_binding_to_cluster_admin_is_possible(all_objects, repo_workspace) -> None:
     assert {obj["roleRef"]["name"] for obj in all_objects if obj["kind"] == "RoleBinding"} <= {"admin", "edit", "view"}
-    text = (REPO / "tenants/amt.yaml").read_text().replace("  view: [", "  cluster-admin: [")
+    text = (FIXTURE / "tenants/amt.yaml").read_text().replace("  view: [", "  cluster-admin: [")
     loaded, problems = load_tenant(text.encode(), "tenants/amt.yaml", repo_workspace.settings)
     assert loaded is None and [problem.field for problem in problems] == ["access.cluster-admin"]
 

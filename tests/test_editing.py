@@ -16,8 +16,8 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScalarString
 from typer.testing import CliRunner
 
-from tenantctl.cli import app
-from tenantctl.editing import (
+from tenantctl.cli.app import app
+from tenantctl.selfservice.editing import (
     EditError,
     TextStyle,
     dump,
@@ -28,8 +28,8 @@ from tenantctl.editing import (
     write_atomically,
     yaml_for,
 )
+from tests.conftest import FIXTURE
 
-REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 # Hand-written, commented and oddly formatted (4-space indents, list items at the key's column, flow mappings,
@@ -108,7 +108,7 @@ def edited(text: str, loc: list[str | int], value: Any) -> str:
 
 # --- round trip without the commands ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("path", sorted((REPO / "tenants").glob("*.yaml")), ids=lambda path: path.name)
+@pytest.mark.parametrize("path", sorted((FIXTURE / "tenants").glob("*.yaml")), ids=lambda path: path.name)
 def test_shipped_tenants_round_trip_byte_for_byte(path: Path) -> None:
     text = path.read_text()
     yaml = yaml_for(text)

@@ -10,8 +10,8 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from ruamel.yaml import YAML
 
-from tenantctl.problems import Problem
-from tenantctl.validation import load_tenant
+from tenantctl.checks.loading import load_tenant
+from tenantctl.source.problems import Problem
 
 FAST = hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

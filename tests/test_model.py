@@ -8,8 +8,9 @@ import textwrap
 import pytest
 from pydantic import ValidationError
 
-from tenantctl.model import Access, Tenant
-from tenantctl.validation import approval_reasons, backups_required, is_production, load_tenant
+from tenantctl.checks.loading import load_tenant
+from tenantctl.model.tenant import Access, Tenant
+from tenantctl.rules.domain import approval_reasons, backups_required, is_production
 
 BASE = """\
 name: {name}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tenantctl.cli import app
+from tenantctl.cli.app import app
 from tests.conftest import git
 
 runner = CliRunner()
@@ -149,8 +149,8 @@ def test_plan_refuses_an_invalid_head(repo: Path) -> None:
 
 
 def test_policy_violations_show_in_the_summary(repo: Path, monkeypatch) -> None:
-    import tenantctl.commands.plan as plan_command
-    from tenantctl.guardrails import Violation
+    import tenantctl.cli.commands.plan as plan_command
+    from tenantctl.objects.guardrails import Violation
 
     monkeypatch.setattr(plan_command, "check_objects", lambda objects, settings: [
         Violation("tenant-namespace-has-quota", "mandatory", "amt", "Namespace amt-prod", "no quota")])

@@ -6,16 +6,14 @@ import copy
 import runpy
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from pulumi_policy import EnforcementLevel, PolicyCustomTimeouts, PolicyResourceOptions, ResourceValidationArgs
 
-from tenantctl import guardrails
-from tenantctl.desired_state import fleet_state
-from tenantctl.guardrails import RESOURCE_TYPES, SPECS, build_policies, check_objects
-
-REPO = Path(__file__).resolve().parent.parent
+from tenantctl.objects import guardrails
+from tenantctl.objects.desired_state import fleet_state
+from tenantctl.objects.guardrails import RESOURCE_TYPES, SPECS, build_policies, check_objects
+from tests.conftest import REPO
 
 
 @pytest.fixture(scope="module")
@@ -133,8 +131,8 @@ def test_importing_the_policies_never_starts_a_server() -> None:
     code = ("import pulumi_policy, pulumi_policy.policy\n"
             "def refuse(*a, **k): raise SystemExit('PolicyPack constructed')\n"
             "pulumi_policy.PolicyPack = pulumi_policy.policy.PolicyPack = refuse\n"
-            "import tenantctl.guardrails as g\n"
-            "from tenantctl.workspace import open_workspace\n"
+            "import tenantctl.objects.guardrails as g\n"
+            "from tenantctl.checks.workspace import open_workspace\n"
             "print(len(g.build_policies(open_workspace().settings)))\n")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr

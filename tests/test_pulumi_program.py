@@ -10,7 +10,7 @@ from pulumi.runtime import mocks
 
 from components.kubernetes_objects import logical_name
 from components.program import build
-from tenantctl.desired_state import fleet_state
+from tenantctl.objects.desired_state import fleet_state
 
 PROJECT, STACK = "tenant-platform", "cluster-a"
 TYPES = {
@@ -126,7 +126,7 @@ def test_resources_use_the_explicit_provider_and_tenant_components(registered) -
 
 
 def test_each_stack_registers_only_its_own_clusters_environments(repo_workspace) -> None:
-    from tenantctl.settings import Cluster
+    from tenantctl.model.settings import Cluster
 
     settings = repo_workspace.settings
     two_clusters = settings.model_copy(update={"clusters": [*settings.clusters,

@@ -10,7 +10,7 @@ from google.protobuf.json_format import MessageToDict
 from pulumi.runtime import mocks
 
 from components.program import run
-from tenantctl.workspace import open_workspace
+from tenantctl.checks.workspace import open_workspace
 from tests.test_pulumi_program import PROJECT, STACK, Mocks, RecordingMonitor
 
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tenantctl.quantity import QuantityError, format_bytes, format_cpu, parse_bytes, parse_cpu
+from tenantctl.model.quantity import QuantityError, format_bytes, format_cpu, parse_bytes, parse_cpu
 
 
 @pytest.mark.parametrize(("text", "cores"), [(4, "4"), ("4", "4"), ("500m", "0.5"), ("2.5", "2.5"), (0.25, "0.25")])

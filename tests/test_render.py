@@ -8,10 +8,10 @@ from pathlib import Path
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from tenantctl.cli import app
-from tenantctl.desired_state import fleet_objects
+from tenantctl.cli.app import app
+from tenantctl.objects.desired_state import fleet_objects
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 GOLDEN = REPO / "tests/golden/render-amt.yaml"
 runner = CliRunner()
 

@@ -7,13 +7,14 @@ from decimal import Decimal
 
 from typer.testing import CliRunner
 
-from tenantctl.cli import app
-from tenantctl.compliance import tenant_compliance
-from tenantctl.cost import tenant_cost
-from tenantctl.model import Tenant
-from tenantctl.plan import build_plan
-from tenantctl.plan_report import COMMENT_MARKER, GITHUB_COMMENT_LIMIT, Guardrails, markdown
-from tenantctl.validation import Fleet, LoadedTenant
+from tenantctl.checks.loading import Fleet
+from tenantctl.cli.app import app
+from tenantctl.model.loaded import LoadedTenant
+from tenantctl.model.tenant import Tenant
+from tenantctl.review.compliance import tenant_compliance
+from tenantctl.review.cost import tenant_cost
+from tenantctl.review.plan import build_plan
+from tenantctl.review.plan_report import COMMENT_MARKER, GITHUB_COMMENT_LIMIT, Guardrails, markdown
 
 runner = CliRunner()
 

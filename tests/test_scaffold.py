@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tenantctl.cli import app
-from tenantctl.cost import money, tenant_cost
-from tenantctl.scaffold import flag_for
-from tenantctl.validation import load_tenant
-from tenantctl.workspace import open_workspace
+from tenantctl.checks.loading import load_tenant
+from tenantctl.checks.workspace import open_workspace
+from tenantctl.cli.app import app
+from tenantctl.review.cost import money, tenant_cost
+from tenantctl.selfservice.scaffold import flag_for
 
 runner = CliRunner()
 OWNER = ["--team", "Rijks ICT Gilde", "--contact", "amt@example.org", "--cost-center", "RIG-0002"]
@@ -116,7 +116,7 @@ def test_new_prompts_on_a_terminal(scratch_repo: Path, monkeypatch) -> None:
         asked.append(text)
         return answers[text]
 
-    monkeypatch.setattr("tenantctl.commands.scaffold.interactive", lambda: True)
+    monkeypatch.setattr("tenantctl.cli.commands.scaffold.interactive", lambda: True)
     monkeypatch.setattr("typer.prompt", prompt)
     result = run(scratch_repo, "new", "prompted", "--team", "Team Prompt")
     assert result.exit_code == 0, result.output
@@ -126,7 +126,7 @@ def test_new_prompts_on_a_terminal(scratch_repo: Path, monkeypatch) -> None:
 
 
 def test_a_terminal_with_every_flag_given_is_not_asked_anything(scratch_repo: Path, monkeypatch) -> None:
-    monkeypatch.setattr("tenantctl.commands.scaffold.interactive", lambda: True)
+    monkeypatch.setattr("tenantctl.cli.commands.scaffold.interactive", lambda: True)
     monkeypatch.setattr("typer.prompt", lambda *a, **k: pytest.fail("prompted although every flag was given"))
     assert run(scratch_repo, "new", "amt2", *OWNER).exit_code == 0
 

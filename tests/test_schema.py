@@ -13,11 +13,11 @@ from hypothesis import strategies as st
 from ruamel.yaml import YAML
 from typer.testing import CliRunner
 
-from tenantctl.cli import app
-from tenantctl.quantity import QuantityError, parse_bytes, parse_cpu
-from tenantctl.schema import SCHEMA_PATH, tenant_schema_text
+from tenantctl.cli.app import app
+from tenantctl.model.quantity import QuantityError, parse_bytes, parse_cpu
+from tenantctl.model.schema import SCHEMA_PATH, tenant_schema_text
+from tests.conftest import FIXTURE, REPO
 
-REPO = Path(__file__).resolve().parent.parent
 runner = CliRunner()
 
 
@@ -37,9 +37,9 @@ def test_schema_check_fails_when_stale(scratch_repo: Path) -> None:
 def test_shipped_tenants_satisfy_the_schema_and_a_bad_one_does_not() -> None:
     schema = json.loads((REPO / SCHEMA_PATH).read_text())
     yaml = YAML(typ="safe", pure=True)
-    for path in (REPO / "tenants").glob("*.yaml"):
+    for path in (FIXTURE / "tenants").glob("*.yaml"):
         jsonschema.validate(yaml.load(path.read_text()), schema)
-    bad = yaml.load((REPO / "tenants/amt.yaml").read_text())
+    bad = yaml.load((FIXTURE / "tenants/amt.yaml").read_text())
     bad["environments"]["prod"]["memory"] = "4GB"
     try:
         jsonschema.validate(bad, schema)

@@ -7,10 +7,10 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tenantctl.cli import app
+from tenantctl.cli.app import app
 
 runner = CliRunner()
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import FIXTURE
 
 
 def test_shipped_tenants_are_valid() -> None:
@@ -64,7 +64,7 @@ def test_an_invalid_settings_file_is_reported_like_a_tenant(scratch_repo: Path) 
 
 
 def test_shipped_tenants_carry_the_schema_header() -> None:
-    for path in (REPO / "tenants").glob("*.yaml"):
+    for path in (FIXTURE / "tenants").glob("*.yaml"):
         assert path.read_text().startswith("# yaml-language-server: $schema=../schema/tenant.schema.json\n"), path
 
 

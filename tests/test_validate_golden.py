@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from tenantctl.validation import load_paths
+from tenantctl.checks.loading import load_paths
+from tests.conftest import REPO
 
-REPO = Path(__file__).resolve().parent.parent
 CASES = REPO / "tests/golden/invalid"
 CASE_PATHS = sorted(path for path in CASES.iterdir() if path.suffix != ".expected")
 

@@ -11,7 +11,8 @@ from typing import Any, Iterator
 import pytest
 from ruamel.yaml import YAML
 
-REPO = Path(__file__).resolve().parent.parent
+from tests.conftest import REPO
+
 WORKFLOWS = sorted((REPO / ".github/workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
 README_TEST = re.search(r"```sh\n(python3 -m venv .venv && .venv/bin/pip install -q -e '\.\[test\]' && "

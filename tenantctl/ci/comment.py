@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tenantctl.ci.github import GitHub
-from tenantctl.plan_report import COMMENT_MARKER, GITHUB_COMMENT_LIMIT
+from tenantctl.review.plan_report import COMMENT_MARKER, GITHUB_COMMENT_LIMIT
 
 # The login of the workflow's GITHUB_TOKEN; only its own comments are ever edited.
 BOT_LOGIN = "github-actions[bot]"

@@ -5,14 +5,14 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tenantctl.desired_state import fleet_state
-from tenantctl.revision import RevisionError, load_revision
-from tenantctl.settings import Settings
-from tenantctl.validation import Fleet
+from tenantctl.objects.desired_state import fleet_state
+from tenantctl.checks.revision import RevisionError, load_revision
+from tenantctl.model.settings import Settings
+from tenantctl.checks.loading import Fleet
 
 # A change to any of these can change every stack.
 PROGRAM_PATHS = ("platform/", "components/", "policies/", "__main__.py", "Pulumi.yaml", "pyproject.toml",
-                 "tenantctl/desired_state.py", "tenantctl/guardrails.py")
+                 "tenantctl/objects/desired_state.py", "tenantctl/objects/guardrails.py")
 
 
 def changed_files(root: Path, base: str) -> list[str]:

@@ -1,0 +1,130 @@
+"""Load tenant files and check them: the model, the platform's limits, and rules across files.
+
+Every problem comes back as a `Problem` with file, line, column and field; all are found in one pass.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from pydantic import ValidationError
+
+from tenantctl.checks.messages import model_problems
+from tenantctl.model.loaded import LoadedTenant
+from tenantctl.model.settings import Settings
+from tenantctl.model.tenant import Environment, Tenant
+from tenantctl.rules.fleet import fleet_problems
+from tenantctl.rules.limits import environment_limit_problems, tenant_problems
+from tenantctl.source.problems import Problem
+from tenantctl.source.yaml import YamlDocument, YamlFileError, parse_bytes, read_document
+
+
+@dataclass
+class Fleet:
+    """All tenants read from one tree (the working tree or a git revision) and what is wrong with them."""
+
+    tenants: list[LoadedTenant] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def valid(self) -> bool:
+        return not any(problem.severity == "error" for problem in self.problems)
+
+    def by_name(self) -> dict[str, Tenant]:
+        return {loaded.tenant.name: loaded.tenant for loaded in self.tenants}
+
+
+# --- reading files -------------------------------------------------------------------------------------------
+
+class SettingsError(Exception):
+    """The platform settings file is invalid; `problems` says where."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("\n".join(problem.text() for problem in problems))
+        self.problems = problems
+
+
+def load_settings(path: Path) -> Settings:
+    """Read and validate the platform settings file."""
+    try:
+        document = read_document(path)
+    except YamlFileError as exc:
+        raise SettingsError([exc.problem]) from None
+    return settings_from_document(document)
+
+
+def settings_from_document(document: YamlDocument) -> Settings:
+    try:
+        return Settings.model_validate(document.data)
+    except ValidationError as exc:
+        raise SettingsError(model_problems(document, exc, Settings)) from None
+
+
+def load_tenant(raw: bytes, path: str, settings: Settings) -> tuple[LoadedTenant | None, list[Problem]]:
+    """Parse and check one tenant file on its own (cross-file rules come later)."""
+    try:
+        document = parse_bytes(raw, path)
+    except YamlFileError as exc:
+        return None, [exc.problem]
+    try:
+        tenant = Tenant.model_validate(document.data)
+    except ValidationError as exc:
+        return None, sorted(model_problems(document, exc, Tenant) + partial_problems(document, settings))
+    loaded = LoadedTenant(path, document, tenant)
+    return loaded, list(tenant_problems(loaded, settings))
+
+
+def partial_problems(document: YamlDocument, settings: Settings) -> list[Problem]:
+    """When the tenant as a whole is invalid, still check the platform limits of each environment that is
+    valid on its own, so one pass reports everything that can be known."""
+    environments = document.data.get("environments")
+    if not isinstance(environments, dict):
+        return []
+    problems: list[Problem] = []
+    for env_name, raw in environments.items():
+        try:
+            env = Environment.model_validate(raw)
+        except ValidationError:
+            continue  # its own errors are already in the model's problems
+        problems.extend(environment_limit_problems(document, str(env_name), env, settings))
+    return problems
+
+
+def tenant_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand folders to their `*.yaml`/`*.yml` files, sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
+        else:
+            files.append(path)
+    return files
+
+
+def load_fleet(files: Iterable[tuple[str, bytes]], settings: Settings) -> Fleet:
+    """Check every (display path, content) pair and the rules across them."""
+    fleet = Fleet()
+    for path, raw in files:
+        loaded, problems = load_tenant(raw, path, settings)
+        fleet.problems.extend(problems)
+        if loaded:
+            fleet.tenants.append(loaded)
+    fleet.problems.extend(fleet_problems(fleet.tenants))
+    fleet.problems.sort()
+    return fleet
+
+
+def load_paths(paths: Sequence[Path], settings: Settings) -> Fleet:
+    """Load tenant files from disk; unreadable files become problems, not tracebacks."""
+    contents: list[tuple[str, bytes]] = []
+    problems: list[Problem] = []
+    for path in tenant_files(paths):
+        try:
+            contents.append((str(path), path.read_bytes()))
+        except OSError as exc:
+            problems.append(Problem(str(path), 1, 1, "", f"cannot read the file: {exc.strerror}"))
+    fleet = load_fleet(contents, settings)
+    fleet.problems = sorted(problems + fleet.problems)
+    return fleet

@@ -1,0 +1,37 @@
+"""`tenantctl render`: the Kubernetes objects of the tenants, as multi-document YAML (offline)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tenantctl.cli.support import RootOption, fail, valid_fleet, workspace
+from tenantctl.objects.desired_state import fleet_state, object_key
+from tenantctl.objects.manifests import to_yaml
+
+
+def render(
+    tenant: Annotated[Optional[str], typer.Option(help="Only this tenant.")] = None,
+    env: Annotated[Optional[str], typer.Option(help="Only this environment (e.g. prod).")] = None,
+    cluster: Annotated[Optional[str], typer.Option(help="Only environments placed on this cluster.")] = None,
+    root: RootOption = Path("."),
+) -> None:
+    """Print the Kubernetes objects that the tenants become (what Pulumi registers)."""
+    ws = workspace(root)
+    fleet = valid_fleet(ws)
+    tenants = fleet.by_name()
+    if tenant is not None and tenant not in tenants:
+        fail(f"no tenant {tenant!r}; tenants are: {', '.join(sorted(tenants)) or 'none'}", code=2)
+    states = [state for state in fleet_state(list(tenants.values()), ws.settings)
+              if (tenant is None or state.tenant == tenant) and (env is None or state.environment == env)
+              and (cluster is None or state.cluster == cluster)]
+    if not states:
+        fail("nothing matches those filters", code=2)
+    objects = sorted((obj for state in states for obj in state.objects), key=object_key)
+    print(to_yaml(objects), end="")
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(render)

@@ -1,0 +1,52 @@
+"""`tenantctl validate`: check tenant files and report every problem at file:line:col."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from tenantctl.cli.support import EXIT_INVALID, RootOption, stdout, workspace
+from tenantctl.source.problems import as_json
+
+
+class ValidateFormat(str, Enum):
+    text = "text"
+    github = "github"
+    json = "json"
+
+
+def validate(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Tenant files or folders (default: tenants/).",
+                                                          exists=True)] = None,
+    output: Annotated[ValidateFormat, typer.Option("--format", help="text, github (annotations) or json.")]
+    = ValidateFormat.text,
+    root: RootOption = Path("."),
+) -> None:
+    """Check tenant files: all problems in one pass. Exit 0 valid, 1 invalid, 2 usage error."""
+    ws = workspace(root)
+    fleet = ws.load(paths or [])
+    if output is ValidateFormat.json:
+        print(as_json(fleet.problems))
+    else:
+        for problem in fleet.problems:
+            print(problem.github() if output is ValidateFormat.github else problem.text())
+        errors = [problem for problem in fleet.problems if problem.severity == "error"]
+        approvals = sorted({problem.path for problem in fleet.problems if problem.severity == "approval"})
+        invalid = sorted({problem.path for problem in errors})
+        checked = len(fleet.tenants) + len({p.path for p in errors} - {t.path for t in fleet.tenants})
+        summary = f"{checked} tenant file(s) checked: {len(invalid)} invalid, {len(errors)} problem(s)"
+        if approvals:
+            summary += f"; needs platform approval: {', '.join(approvals)}"
+        if output is ValidateFormat.text:
+            stdout.print(summary, style="red" if errors else "green", markup=False)
+        else:
+            print(summary)
+    if not fleet.valid:
+        raise typer.Exit(EXIT_INVALID)
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(validate)

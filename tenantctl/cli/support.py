@@ -1,0 +1,90 @@
+"""Helpers shared by the CLI commands: the --root option, loading with clean exits, output."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tenantctl.checks.loading import Fleet, SettingsError
+from tenantctl.checks.workspace import Workspace, open_workspace
+
+RootOption = Annotated[Path, typer.Option("--root", help="Repository root (holds tenants/ and platform/).",
+                                          file_okay=False)]
+stdout = Console(soft_wrap=True, highlight=False)
+stderr = Console(stderr=True, soft_wrap=True, highlight=False)
+
+EXIT_INVALID = 1
+EXIT_USAGE = 2
+
+
+class Format(str, Enum):
+    text = "text"
+    markdown = "markdown"
+    json = "json"
+
+
+def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
+    stderr.print(f"[red]error:[/red] {message}")
+    raise typer.Exit(code)
+
+
+def workspace(root: Path) -> Workspace:
+    """Open the repository; an invalid settings file is reported like a tenant file."""
+    try:
+        return open_workspace(root)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            stderr.print(problem.text(), markup=False)
+        raise typer.Exit(EXIT_INVALID) from None
+
+
+def valid_fleet(ws: Workspace) -> Fleet:
+    """All tenants, or exit 1 with every problem on stderr (commands that render need a valid fleet)."""
+    fleet = ws.load()
+    if not fleet.valid:
+        for problem in fleet.problems:
+            if problem.severity == "error":
+                stderr.print(problem.text(), markup=False)
+        fail("the tenant files are invalid; run `tenantctl validate` for details")
+    return fleet
+
+
+def print_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
+    """A rich table on a terminal; aligned plain-text columns when piped or in CI logs."""
+    if stdout.is_terminal:
+        table = Table(title=title, show_lines=False)
+        for header in headers:
+            table.add_column(header, overflow="fold")
+        for row in rows:
+            table.add_row(*row)
+        stdout.print(table)
+        return
+    widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
+    print(title)
+    for row in [headers, *rows]:
+        print("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+
+
+def print_rows(output_format: Format, title: str, headers: list[str], rows: list[list[str]]) -> None:
+    """Rows as a markdown table (for PR comments and summaries) or as `print_table` for people."""
+    if output_format is Format.markdown:
+        print(f"| {' | '.join(headers)} |\n|{'---|' * len(headers)}")
+        for row in rows:
+            print(f"| {' | '.join(row)} |")
+        return
+    print_table(title, headers, rows)
+
+
+def print_lines(text: str) -> None:
+    """Plan-style text; on a terminal, removals red, additions green, changes yellow."""
+    if not stdout.is_terminal:
+        print(text, end="")
+        return
+    styles = {"!": "bold red", "-": "red", "+": "green", "~": "yellow"}
+    for line in text.splitlines():
+        stdout.print(line, style=styles.get(line.strip()[:1], ""), markup=False)

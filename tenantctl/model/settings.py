@@ -1,0 +1,149 @@
+"""Platform settings: the one file the platform team owns (clusters, limits, prices, defaults)."""
+
+from __future__ import annotations
+
+import fnmatch
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from tenantctl.model.types import Classification, CpuQuantity, DnsLabel, SizeQuantity
+
+SETTINGS_PATH = Path("platform/settings.yaml")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Cluster(Strict):
+    name: DnsLabel
+    stack: str = Field(description="The Pulumi stack that manages this cluster.")
+    context: str = Field(description="The kubeconfig context of this cluster (Pulumi's provider uses it).")
+    description: str = ""
+
+
+class StorageSettings(Strict):
+    allowed_classes: list[str] = Field(min_length=1)
+    default_class: str
+
+    @model_validator(mode="after")
+    def _default_allowed(self) -> "StorageSettings":
+        if self.default_class not in self.allowed_classes:
+            raise ValueError(f"default_class {self.default_class!r} is not in allowed_classes")
+        return self
+
+
+class Limits(Strict):
+    cpu: CpuQuantity
+    memory: SizeQuantity
+    volume_size: SizeQuantity
+    storage_total: SizeQuantity
+    volumes: int = Field(ge=0)
+    environments: int = Field(ge=1)
+
+
+class ApprovalThresholds(Strict):
+    cpu: CpuQuantity
+    memory: SizeQuantity
+    storage_total: SizeQuantity
+    environments: int = Field(ge=1)
+    classifications: list[Classification] = []
+
+
+class QuotaSettings(Strict):
+    cpu_limit_ratio: Decimal = Field(ge=1)
+    memory_limit_ratio: Decimal = Field(ge=1)
+    pods_per_core: int = Field(ge=1)
+    min_pods: int = Field(ge=1)
+
+
+class ContainerResources(Strict):
+    cpu: CpuQuantity
+    memory: SizeQuantity
+
+
+class ContainerDefaults(Strict):
+    default_request: ContainerResources
+    default_limit: ContainerResources
+
+
+class NetworkSettings(Strict):
+    ingress_controller_namespace: DnsLabel
+
+
+class BackupSettings(Strict):
+    velero_namespace: DnsLabel
+    first_hour: int = Field(ge=0, le=23)
+    volume_backup: Annotated[str, Field(pattern="^(fs|snapshot)$")]
+    required_for_classifications: list[Classification] = []
+
+
+class Pricing(Strict):
+    label: str
+    currency: str
+    core_month: Decimal = Field(ge=0)
+    memory_gib_month: Decimal = Field(ge=0)
+    storage_gib_month: Decimal = Field(ge=0)
+    backup_gib_month: Decimal = Field(ge=0)
+    backup_storage_factor: Decimal = Field(ge=0)
+
+
+class Preset(Strict):
+    """A size teams pick with one flag (`tenantctl new NAME --size medium`)."""
+
+    cpu: CpuQuantity
+    memory: SizeQuantity
+    volume_size: SizeQuantity | None = None
+    backups_per_day: int = Field(default=1, ge=1, le=24)
+    retention_days: int = Field(default=30, ge=1)
+
+
+class Settings(Strict):
+    """Everything the platform team decides; tenants are validated against it."""
+
+    clusters: list[Cluster] = Field(min_length=1)
+    default_cluster: str
+    reserved_namespaces: list[str]
+    production_environments: list[DnsLabel]
+    storage: StorageSettings
+    limits: Limits
+    approval: ApprovalThresholds
+    quota: QuotaSettings
+    container_defaults: ContainerDefaults
+    network: NetworkSettings
+    backups: BackupSettings
+    pricing: Pricing
+    presets: dict[DnsLabel, Preset] = Field(min_length=1)
+    default_preset: str
+
+    @model_validator(mode="after")
+    def _default_cluster_exists(self) -> "Settings":
+        if self.default_cluster not in self.cluster_names:
+            raise ValueError(f"default_cluster {self.default_cluster!r} is not one of clusters: {self.cluster_names}")
+        return self
+
+    @model_validator(mode="after")
+    def _default_preset_exists(self) -> "Settings":
+        if self.default_preset not in self.presets:
+            raise ValueError(f"default_preset {self.default_preset!r} is not one of presets: {list(self.presets)}")
+        return self
+
+    @property
+    def cluster_names(self) -> list[str]:
+        return [cluster.name for cluster in self.clusters]
+
+    def cluster_for_stack(self, stack: str) -> Cluster:
+        for cluster in self.clusters:
+            if cluster.stack == stack:
+                return cluster
+        raise KeyError(f"no cluster in platform settings has stack {stack!r}; add it under `clusters:`")
+
+    def is_reserved(self, namespace: str) -> bool:
+        return any(fnmatch.fnmatchcase(namespace, pattern) for pattern in self.reserved_namespaces)
+
+    def protected_namespaces(self) -> set[str]:
+        """Namespaces the platform itself runs in."""
+        return {self.backups.velero_namespace, self.network.ingress_controller_namespace}

@@ -1,0 +1,270 @@
+"""The resource-level guardrails: CrossGuard policies as plain validator functions.
+
+The same policies run in three places: inside `pulumi preview/up` (the pack in `policies/` builds a
+`PolicyPack` from `build_policies`), in the PR and on a laptop (`tenantctl check` runs them offline over the
+desired state with `check_objects`). Importing this module never constructs a `PolicyPack` (that starts a server).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Mapping
+
+from pulumi_policy import (
+    EnforcementLevel,
+    Policy,
+    PolicyComplianceFramework,
+    PolicyCustomTimeouts,
+    PolicyResource,
+    PolicyResourceOptions,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from tenantctl.objects.desired_state import DATA_KINDS, LABEL_PREFIX, Obj, object_id
+from tenantctl.model.settings import Settings
+
+PROJECT = "tenant-platform"
+TENANT_LABEL = f"{LABEL_PREFIX}/tenant"
+REQUIRED_LABELS = tuple(f"{LABEL_PREFIX}/{name}" for name in
+                        ("tenant", "environment", "team", "cost-center", "data-classification", "production"))
+RESOURCE_TYPES = {
+    "Namespace": "kubernetes:core/v1:Namespace",
+    "ResourceQuota": "kubernetes:core/v1:ResourceQuota",
+    "LimitRange": "kubernetes:core/v1:LimitRange",
+    "NetworkPolicy": "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    "RoleBinding": "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
+    "ClusterRoleBinding": "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
+    "PersistentVolumeClaim": "kubernetes:core/v1:PersistentVolumeClaim",
+    "Schedule": "kubernetes:velero.io/v1:Schedule",
+}
+KIND_OF_TYPE = {token: kind for kind, token in RESOURCE_TYPES.items()}
+BIO = "BIO (Baseline Informatiebeveiliging Overheid)"
+
+
+@dataclass(frozen=True)
+class GuardrailSpec:
+    """A policy's metadata, readable by reviewers and used for both the pack and `tenantctl check`."""
+
+    id: str
+    description: str
+    bio_controls: tuple[str, ...]
+    remediation: str
+    level: EnforcementLevel = EnforcementLevel.MANDATORY
+
+
+def _kind(resource_type: str) -> str | None:
+    return KIND_OF_TYPE.get(resource_type)
+
+
+def _labels(props: Mapping[str, Any]) -> Mapping[str, str]:
+    return (props.get("metadata") or {}).get("labels") or {}
+
+
+def _name(props: Mapping[str, Any]) -> str:
+    return (props.get("metadata") or {}).get("name", "?")
+
+
+def _tenant_namespaces(resources: Iterable[PolicyResource]) -> dict[str, PolicyResource]:
+    return {_name(r.props): r for r in resources
+            if _kind(r.resource_type) == "Namespace" and TENANT_LABEL in _labels(r.props)}
+
+
+def _namespaced(resources: Iterable[PolicyResource], kind: str) -> list[PolicyResource]:
+    return [r for r in resources if _kind(r.resource_type) == kind]
+
+
+# --- resource policies ---------------------------------------------------------------------------------------
+
+def no_cluster_admin(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if _kind(args.resource_type) in ("RoleBinding", "ClusterRoleBinding"):
+        role = (args.props.get("roleRef") or {}).get("name")
+        if role == "cluster-admin":
+            report(f"{_name(args.props)} binds cluster-admin: bind tenant groups to admin, edit or view instead", None)
+
+
+def storage_class_allowed(settings: Settings) -> Callable[[ResourceValidationArgs, ReportViolation], None]:
+    allowed = settings.storage.allowed_classes
+
+    def validate(args: ResourceValidationArgs, report: ReportViolation) -> None:
+        if _kind(args.resource_type) == "PersistentVolumeClaim":
+            storage_class = (args.props.get("spec") or {}).get("storageClassName")
+            if storage_class not in allowed:
+                report(f"volume {_name(args.props)} uses storage class {storage_class!r}: use one of "
+                       f"{', '.join(allowed)}", None)
+    return validate
+
+
+def data_protected(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if _kind(args.resource_type) in DATA_KINDS and not args.opts.protect:
+        report(f"{_kind(args.resource_type)} {_name(args.props)} is not protected: register it with "
+               "protect=True and retain_on_delete=True so no run can delete its data", None)
+
+
+def required_labels(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if _kind(args.resource_type) == "Namespace" and TENANT_LABEL in _labels(args.props):
+        missing = [label for label in REQUIRED_LABELS if not _labels(args.props).get(label)]
+        if missing:
+            report(f"namespace {_name(args.props)} lacks labels {', '.join(missing)}: they drive cost, "
+                   "ownership and audit reports", None)
+
+
+def pod_security_restricted(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    if _kind(args.resource_type) == "Namespace" and TENANT_LABEL in _labels(args.props):
+        level = _labels(args.props).get("pod-security.kubernetes.io/enforce")
+        if level != "restricted":
+            report(f"namespace {_name(args.props)} enforces Pod Security {level or 'nothing'}: set "
+                   "pod-security.kubernetes.io/enforce=restricted", None)
+
+
+# --- stack policies (they see every resource) ----------------------------------------------------------------
+
+def _every_namespace_has(kind: str, what: str, matches: Callable[[PolicyResource], bool] = lambda r: True
+                         ) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        covered = {(r.props.get("metadata") or {}).get("namespace")
+                   for r in _namespaced(args.resources, kind) if matches(r)}
+        for name, namespace in sorted(_tenant_namespaces(args.resources).items()):
+            if name not in covered:
+                report(f"tenant namespace {name} has no {what}", namespace.urn)
+    return validate
+
+
+def _is_default_deny(resource: PolicyResource) -> bool:
+    spec = resource.props.get("spec") or {}
+    return spec.get("podSelector") == {} and "Ingress" in (spec.get("policyTypes") or []) and not spec.get("ingress")
+
+
+def backups_where_required(settings: Settings) -> Callable[[StackValidationArgs, ReportViolation], None]:
+    classified = set(settings.backups.required_for_classifications)
+
+    def validate(args: StackValidationArgs, report: ReportViolation) -> None:
+        backed_up = {ns for r in _namespaced(args.resources, "Schedule")
+                     for ns in ((r.props.get("spec") or {}).get("template") or {}).get("includedNamespaces", [])}
+        for name, namespace in sorted(_tenant_namespaces(args.resources).items()):
+            labels = _labels(namespace.props)
+            required = labels.get(f"{LABEL_PREFIX}/production") == "true" or \
+                labels.get(f"{LABEL_PREFIX}/data-classification") in classified
+            if required and name not in backed_up:
+                report(f"tenant namespace {name} (production or {'/'.join(sorted(classified))} data) has no "
+                       "Velero backup Schedule: add `backups:` to its environment", namespace.urn)
+    return validate
+
+
+# --- the catalogue -------------------------------------------------------------------------------------------
+
+SPECS = {
+    "tenant-namespace-has-quota": GuardrailSpec(
+        "tenant-namespace-has-quota", "Every tenant namespace has a ResourceQuota, so one team cannot take the "
+        "cluster's capacity.", ("12.1.3",), "Every environment gets `tenant-quota` from its cpu/memory."),
+    "tenant-namespace-has-limit-range": GuardrailSpec(
+        "tenant-namespace-has-limit-range", "Every tenant namespace has a LimitRange, so containers without "
+        "requests/limits still fit the quota.", ("12.1.3",), "Every environment gets `tenant-defaults`."),
+    "tenant-namespace-default-deny": GuardrailSpec(
+        "tenant-namespace-default-deny", "Every tenant namespace denies ingress by default; only the same "
+        "namespace and the ingress controller may connect.", ("13.1.3",),
+        "Every environment gets NetworkPolicy `default-deny-ingress`."),
+    "tenant-namespace-has-backup": GuardrailSpec(
+        "tenant-namespace-has-backup", "Production namespaces and namespaces holding BBN2/BBN3 data are backed "
+        "up by a Velero Schedule.", ("12.3.1", "U.04"), "Add `backups: {per_day: N, retention_days: D}`."),
+    "no-cluster-admin-binding": GuardrailSpec(
+        "no-cluster-admin-binding", "No RoleBinding or ClusterRoleBinding grants cluster-admin: tenant groups get "
+        "admin, edit or view in their own namespaces only.", ("9.2",), "Use `access.admin` for full control "
+        "of a namespace."),
+    "pvc-storage-class-allowed": GuardrailSpec(
+        "pvc-storage-class-allowed", "Volumes use a storage class the platform offers (and backs up and prices).",
+        (), "Set `storage_class` to an allowed class or leave it out for the default."),
+    "data-resources-protected": GuardrailSpec(
+        "data-resources-protected", "Namespaces and volumes are protected in Pulumi, so no run deletes data by "
+        "accident; deleting is a separate, deliberate step.", ("12.3.1",),
+        "Register with protect=True and retain_on_delete=True (components/kubernetes_objects.py)."),
+    "tenant-namespace-labels": GuardrailSpec(
+        "tenant-namespace-labels", "Tenant namespaces carry the labels that say who owns them, who pays and "
+        "how sensitive the data is.", ("8.1.2",), "Labels come from `owner` and `data_classification`."),
+    "tenant-namespace-pod-security": GuardrailSpec(
+        "tenant-namespace-pod-security", "Tenant namespaces enforce Pod Security `restricted` (no privileged or "
+        "root containers).", ("14.2.5",), "Set pod-security.kubernetes.io/enforce=restricted."),
+}
+
+
+def build_policies(settings: Settings) -> list[Policy]:
+    """The policy objects (not the pack): the pack's `policies`, and what `check_objects` runs."""
+    resource = {
+        "no-cluster-admin-binding": no_cluster_admin,
+        "pvc-storage-class-allowed": storage_class_allowed(settings),
+        "data-resources-protected": data_protected,
+        "tenant-namespace-labels": required_labels,
+        "tenant-namespace-pod-security": pod_security_restricted,
+    }
+    stack = {
+        "tenant-namespace-has-quota": _every_namespace_has("ResourceQuota", "ResourceQuota"),
+        "tenant-namespace-has-limit-range": _every_namespace_has("LimitRange", "LimitRange"),
+        "tenant-namespace-default-deny": _every_namespace_has("NetworkPolicy", "default-deny ingress "
+                                                              "NetworkPolicy", _is_default_deny),
+        "tenant-namespace-has-backup": backups_where_required(settings),
+    }
+    policies: list[Policy] = []
+    for policy_id, spec in SPECS.items():
+        common = dict(name=policy_id, description=spec.description, enforcement_level=spec.level,
+                      remediation_steps=spec.remediation,
+                      framework=PolicyComplianceFramework(name=BIO, reference=", ".join(spec.bio_controls) or None)
+                      if spec.bio_controls else None)
+        if policy_id in resource:
+            policies.append(ResourceValidationPolicy(validate=resource[policy_id], **common))
+        else:
+            policies.append(StackValidationPolicy(validate=stack[policy_id], **common))
+    return policies
+
+
+# --- offline runner ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    policy: str
+    level: str
+    tenant: str
+    object: str
+    message: str
+
+
+def _urn(obj: Obj) -> str:
+    meta = obj["metadata"]
+    name = f"{meta['namespace']}/{meta['name']}" if "namespace" in meta else meta["name"]
+    return f"urn:pulumi:offline::{PROJECT}::tenants:index:Tenant${RESOURCE_TYPES[obj['kind']]}::{name}"
+
+
+def _options(obj: Obj) -> PolicyResourceOptions:
+    """The options the Pulumi program gives this object (see components/kubernetes_objects.py)."""
+    return PolicyResourceOptions(protect=obj["kind"] in DATA_KINDS, ignore_changes=[], delete_before_replace=None,
+                                 aliases=[], custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
+                                 additional_secret_outputs=[])
+
+
+def check_objects(objects: list[Obj], settings: Settings,
+                  options: Callable[[Obj], PolicyResourceOptions] = _options) -> list[Violation]:
+    """Run every policy over desired-state objects, as `pulumi preview --policy-pack` would."""
+    by_urn = {_urn(obj): obj for obj in objects}
+    resources = [PolicyResource(RESOURCE_TYPES[obj["kind"]], obj, urn, urn.rsplit("::", 1)[1], options(obj),
+                                None, None, [], {}) for urn, obj in by_urn.items()]
+    violations: list[Violation] = []
+    for policy in build_policies(settings):
+        level = policy.enforcement_level.value if policy.enforcement_level else "mandatory"
+
+        def report(message: str, urn: str | None, _policy: Policy = policy, _level: str = level,
+                   _default: Obj | None = None) -> None:
+            obj = by_urn.get(urn or "") or _default
+            tenant = _labels(obj or {}).get(TENANT_LABEL, "?") if obj else "?"
+            violations.append(Violation(_policy.name, _level, tenant, object_id(obj) if obj else "(stack)", message))
+
+        if isinstance(policy, ResourceValidationPolicy):
+            for resource in resources:
+                args = ResourceValidationArgs(resource.resource_type, resource.props, resource.urn, resource.name,
+                                              resource.opts, None)
+                obj = by_urn[resource.urn]
+                policy.validate(args, lambda message, urn, _obj=obj: report(message, urn, _default=_obj))
+        else:
+            policy.validate(StackValidationArgs(resources), report)
+    return sorted(violations)

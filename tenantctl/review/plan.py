@@ -1,0 +1,204 @@
+"""The offline plan: desired state at a base revision vs the working tree, per tenant, with cost.
+
+Credential-free and fast, so it runs for every pull request (forks included). Removals of namespaces and
+volumes are collected separately so every output can put them first.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+from deepdiff import DeepDiff
+
+from tenantctl.review.cost import TenantCost, tenant_cost
+from tenantctl.objects.desired_state import DATA_KINDS, Obj, object_id, object_key, tenant_objects
+from tenantctl.model.tenant import Tenant
+from tenantctl.model.settings import Settings
+from tenantctl.checks.loading import Fleet
+from tenantctl.rules.domain import approval_reasons
+
+NOT_PRESENT = None
+
+ChangeKind = Literal["added", "changed", "removed"]
+TenantStatus = Literal["new", "changed", "removed", "unchanged"]
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one object: `spec.hard.requests.cpu 4 → 8`."""
+
+    path: str
+    before: Any
+    after: Any
+
+    def text(self) -> str:
+        return f"{self.path} {_show(self.before)} → {_show(self.after)}"
+
+
+def _show(value: Any) -> str:
+    return "(none)" if value is NOT_PRESENT else str(value)
+
+
+@dataclass(frozen=True)
+class ObjectChange:
+    change: ChangeKind
+    kind: str
+    object_id: str
+    fields: tuple[FieldChange, ...] = ()
+
+    @property
+    def loses_data(self) -> bool:
+        """A removed Namespace or PersistentVolumeClaim: data would be deleted."""
+        return self.change == "removed" and self.kind in DATA_KINDS
+
+
+@dataclass
+class TenantPlan:
+    tenant: str
+    status: TenantStatus
+    changes: list[ObjectChange]
+    cost_before: Decimal
+    cost_after: Decimal
+    approvals: list[str] = field(default_factory=list)
+    decommissioned: bool = False
+    retention_ended: bool = False  # removed after a decommission whose retain_until has passed
+    environment_costs: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # env -> (before, after)
+    owner: tuple[str, str] = ("", "")  # (team, cost centre), to recognise renames
+
+
+    @property
+    def cost_delta(self) -> Decimal:
+        return self.cost_after - self.cost_before
+
+    def count(self, change: ChangeKind) -> int:
+        return sum(1 for item in self.changes if item.change == change)
+
+
+@dataclass
+class Plan:
+    base: str | None
+    currency: str
+    price_label: str
+    tenants: list[TenantPlan]
+
+    @property
+    def touched(self) -> list[TenantPlan]:
+        return [plan for plan in self.tenants if plan.status != "unchanged"]
+
+    @property
+    def unchanged(self) -> list[TenantPlan]:
+        return [plan for plan in self.tenants if plan.status == "unchanged"]
+
+    @property
+    def data_removals(self) -> list[tuple[str, ObjectChange]]:
+        return [(plan.tenant, change) for plan in self.tenants for change in plan.changes if change.loses_data]
+
+    @property
+    def blocking_removals(self) -> list[tuple[str, ObjectChange]]:
+        """Data removals that are not the end of a finished decommission: these fail the plan."""
+        ended = {plan.tenant for plan in self.tenants if plan.retention_ended}
+        return [(tenant, change) for tenant, change in self.data_removals if tenant not in ended]
+
+    @property
+    def rename_hints(self) -> list[str]:
+        """Removed and added tenants or environments that look like a rename (which would recreate namespaces)."""
+        removed = [plan for plan in self.tenants if plan.status == "removed"]
+        added = [plan for plan in self.tenants if plan.status == "new"]
+        hints = [f"tenant `{old.tenant}` removed and `{new.tenant}` added for the same owner: renaming deletes and "
+                 "recreates namespaces; keep the old name"
+                 for old in removed for new in added if old.owner == new.owner]
+        for plan in self.tenants:
+            gone = {c.object_id.split()[1] for c in plan.changes if c.kind == "Namespace" and c.change == "removed"}
+            came = {c.object_id.split()[1] for c in plan.changes if c.kind == "Namespace" and c.change == "added"}
+            if plan.status == "changed" and gone and came:
+                hints.append(f"tenant `{plan.tenant}`: namespace(s) {', '.join(sorted(gone))} removed and "
+                             f"{', '.join(sorted(came))} added: renaming an environment deletes its namespace and "
+                             "volumes; keep the old name")
+        return hints
+
+    @property
+    def cost_before(self) -> Decimal:
+        return sum((plan.cost_before for plan in self.tenants), Decimal(0))
+
+    @property
+    def cost_after(self) -> Decimal:
+        return sum((plan.cost_after for plan in self.tenants), Decimal(0))
+
+    @property
+    def approvals(self) -> dict[str, list[str]]:
+        return {plan.tenant: plan.approvals for plan in self.touched if plan.approvals}
+
+
+def field_changes(before: Obj, after: Obj) -> tuple[FieldChange, ...]:
+    """Field-level differences of two versions of one object, as dotted paths."""
+    diff = DeepDiff(before, after, view="tree")
+    changes = []
+    for items in diff.values():
+        for item in items:
+            path = ".".join(f"[{part}]" if isinstance(part, int) else str(part)
+                            for part in item.path(output_format="list")).replace(".[", "[")
+            changes.append(FieldChange(path, _value(item.t1), _value(item.t2)))
+    return tuple(sorted(changes, key=lambda change: change.path))
+
+
+def _value(value: Any) -> Any:
+    return NOT_PRESENT if type(value).__name__ == "NotPresent" else value
+
+
+def object_changes(before: list[Obj], after: list[Obj]) -> list[ObjectChange]:
+    """Added, changed and removed objects between two object lists, in kind/namespace/name order."""
+    old = {object_key(obj): obj for obj in before}
+    new = {object_key(obj): obj for obj in after}
+    changes = []
+    for key in sorted(old.keys() | new.keys()):
+        if key not in new:
+            changes.append(ObjectChange("removed", old[key]["kind"], object_id(old[key])))
+        elif key not in old:
+            changes.append(ObjectChange("added", new[key]["kind"], object_id(new[key])))
+        elif old[key] != new[key]:
+            changes.append(ObjectChange("changed", new[key]["kind"], object_id(new[key]),
+                                        field_changes(old[key], new[key])))
+    return changes
+
+
+def _cost(tenant: Tenant | None, settings: Settings) -> TenantCost | None:
+    return tenant_cost(tenant, settings) if tenant else None
+
+
+def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settings: Settings,
+                head_settings: Settings, today: datetime.date | None = None) -> TenantPlan:
+    before = tenant_objects(base, base_settings) if base else []
+    after = tenant_objects(head, head_settings) if head else []
+    changes = object_changes(before, after)
+    status: TenantStatus = ("new" if base is None else "removed" if head is None
+                            else "changed" if changes else "unchanged")
+    cost_before, cost_after = _cost(base, base_settings), _cost(head, head_settings)
+    old = {env.environment: env.yearly for env in (cost_before.environments if cost_before else ())}
+    new = {env.environment: env.yearly for env in (cost_after.environments if cost_after else ())}
+    owner = (head or base).owner  # type: ignore[union-attr] - one of them exists
+    return TenantPlan(
+        tenant=name, status=status, changes=changes,
+        cost_before=cost_before.yearly if cost_before else Decimal(0),
+        cost_after=cost_after.yearly if cost_after else Decimal(0),
+        approvals=approval_reasons(head, head_settings) if head else [],
+        decommissioned=bool(head and not head.active),
+        retention_ended=bool(head is None and base and not base.active and base.retain_until
+                             and base.retain_until < (today or datetime.date.today())),
+        environment_costs={env: (old.get(env, Decimal(0)), new.get(env, Decimal(0)))
+                           for env in sorted(old.keys() | new.keys()) if old.get(env) != new.get(env)},
+        owner=(owner.team, owner.cost_center),
+    )
+
+
+def build_plan(base: Fleet | None, head: Fleet, base_settings: Settings, head_settings: Settings,
+               base_ref: str | None) -> Plan:
+    """Plan every tenant of base and head. Without a base, everything is new."""
+    old = base.by_name() if base else {}
+    new = head.by_name()
+    plans = [tenant_plan(name, old.get(name), new.get(name), base_settings, head_settings)
+             for name in sorted(old.keys() | new.keys())]
+    pricing = head_settings.pricing
+    return Plan(base_ref, pricing.currency, pricing.label, plans)
