@@ -16,6 +16,12 @@ REPO = Path(__file__).resolve().parent.parent
 FIXTURE = REPO / "tests/fixtures/repo"
 
 
+@pytest.fixture(autouse=True)
+def _in_the_fixture_repository(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commands run without --root see the fixture repository, never the live tenants/ folder."""
+    monkeypatch.chdir(FIXTURE)
+
+
 @pytest.fixture(scope="session")
 def repo_workspace() -> Workspace:
     return open_workspace(FIXTURE)

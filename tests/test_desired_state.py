@@ -139,12 +139,6 @@ def test_limit_range_defaults_never_exceed_a_small_quota(tenants, repo_workspace
     assert item["defaultRequest"] == {"cpu": "10m", "memory": "100Mi"}
 
 
-def test_desired_state_is_deterministic(tenants, repo_workspace) -> None:
-    first = to_yaml(tenant_objects(tenants["zaakregister"], repo_workspace.settings))
-    second = to_yaml(tenant_objects(tenants["zaakregister"], repo_workspace.settings))
-    assert first == second
-
-
 def test_desired_state_does_not_depend_on_the_order_in_the_file(tenants, repo_workspace) -> None:
     yaml = YAML(typ="safe", pure=True)
     data = yaml.load((FIXTURE / "tenants/amt.yaml").read_text())

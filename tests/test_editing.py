@@ -280,7 +280,7 @@ def test_add_volume_and_add_env_only_add_lines(repo: Path) -> None:
     assert "+        -   name: logs\n+            size: 1Gi\n+            storage_class: fast-ssd\n" in result.stdout
     result = run(repo, "add-env", "messy", "acc", "--size", "small")
     assert result.exit_code == 0, result.output
-    assert "cost per year: EUR 439.20 → EUR 652.20 (+EUR 213.00)"  # small: 144 + 48 + 12 + 9 backups in result.stdout
+    assert "cost per year: EUR 439.20 → EUR 652.20 (+EUR 213.00)" in result.stdout  # small: 144 + 48 + 12 + 9 backups
     after = (repo / "tenants/messy.yaml").read_text()
     kept = [line for line in after.splitlines() if line in MESSY.splitlines()]
     assert kept == MESSY.splitlines()  # every original line is still there, in order

@@ -23,7 +23,7 @@ runner = CliRunner()
 
 def test_committed_schema_is_up_to_date() -> None:
     assert (REPO / SCHEMA_PATH).read_text() == tenant_schema_text(), "run `tenantctl schema` and commit"
-    assert runner.invoke(app, ["schema", "--check"]).exit_code == 0
+    assert runner.invoke(app, ["schema", "--check", "--root", str(REPO)]).exit_code == 0
 
 
 def test_schema_check_fails_when_stale(scratch_repo: Path) -> None:

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Callable, NoReturn, Optional
 
-import click
 import typer
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
@@ -186,7 +185,7 @@ def new(
     prompted = _ask_missing(name, given)
     answers = {flag: str(value) for flag, value in given.items() if value} | (prompted or {})
     if prompted is not None and size is None:
-        size = typer.prompt("Size", default=ws.settings.default_preset, type=click.Choice(list(ws.settings.presets)))
+        size = typer.prompt("Size", default=ws.settings.default_preset)  # checked against the presets below
     preset = _preset(ws.settings, size)
     environments = tuple(
         EnvironmentRequest(env_name, preset, cpu, memory, _volumes(volume), backups_per_day, retention_days,
