@@ -8,6 +8,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tenantctl.cli.app import app
+from tests.conftest import REPO
 
 runner = CliRunner()
 
@@ -59,13 +60,50 @@ def test_big_tenant_is_valid_but_needs_platform_approval(scratch_repo: Path) -> 
     assert "::warning file=" in github.stdout and "title=needs platform approval" in github.stdout
 
 
-def test_codeowners_gives_each_tenant_to_its_team_and_the_platform() -> None:
-    repo = Path(__file__).resolve().parent.parent
-    lines = [line.split() for line in (repo / ".github/CODEOWNERS").read_text().splitlines()
+def test_codeowners_missing_or_wrong_lines_are_reported_with_the_line_to_write(scratch_repo: Path) -> None:
+    assert runner.invoke(app, ["check", "--root", str(scratch_repo)]).exit_code == 0
+    owners = scratch_repo / ".github/CODEOWNERS"
+    text = owners.read_text()
+    owners.write_text(text.replace("/tenants/amt.yaml           @example-org/rig-amt @example-org/platform-team\n", "")
+                      .replace("@example-org/team-zaken @example-org/platform-team", "@example-org/someone-else"))
+    result = runner.invoke(app, ["check", "--root", str(scratch_repo)])
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith(f"{scratch_repo}/tenants/amt.yaml:4:1: owner: .github/CODEOWNERS has no line for "
+                               "tenants/amt.yaml") and line.endswith(
+                               "add the line `/tenants/amt.yaml @example-org/rig-amt @example-org/platform-team`")
+               for line in lines), lines
+    wrong = [line for line in lines if line.startswith(".github/CODEOWNERS:")]
+    assert len(wrong) == 1 and "tenants/zaakregister.yaml is owned by @example-org/someone-else" in wrong[0]
+    assert wrong[0].endswith("replace the line with "
+                             "`/tenants/zaakregister.yaml @example-org/team-zaken @example-org/platform-team`")
+
+
+def test_a_later_catch_all_line_takes_a_tenant_away_from_its_team(scratch_repo: Path) -> None:
+    owners = scratch_repo / ".github/CODEOWNERS"
+    owners.write_text(owners.read_text() + "/tenants/  @example-org/platform-team\n")
+    result = runner.invoke(app, ["check", "--root", str(scratch_repo)])
+    assert result.exit_code == 1 and result.stderr.count("has no line for tenants/") == 3
+
+
+def test_new_writes_the_codeowners_line_and_check_accepts_it(scratch_repo: Path) -> None:
+    result = runner.invoke(app, ["new", "lab", "--team", "Lab Team", "--contact", "lab@example.org",
+                                 "--cost-center", "LAB-0001", "--size", "medium", "--description", "A lab",
+                                 "--root", str(scratch_repo)])
+    assert result.exit_code == 0, result.output
+    line = "/tenants/lab.yaml @example-org/lab-team @example-org/platform-team"
+    assert f"added to .github/CODEOWNERS: {line}" in result.stdout
+    text = (scratch_repo / ".github/CODEOWNERS").read_text()
+    assert text.count(line) == 1
+    assert text.index(line) < text.index("/platform/")  # with the other tenants, before the platform's lines
+    assert runner.invoke(app, ["check", "--root", str(scratch_repo)]).exit_code == 0
+
+
+def test_codeowners_in_the_repository_match_the_fixture_rules() -> None:
+    """The live CODEOWNERS keeps the platform and security teams on the machinery (its tenant lines are checked by
+    `tenantctl check` in CI, not here)."""
+    rules = [line.split() for line in (REPO / ".github/CODEOWNERS").read_text().splitlines()
              if line.strip() and not line.startswith("#")]
-    owners = {line[0]: line[1:] for line in lines}
-    for tenant in (repo / "tenants").glob("*.yaml"):
-        entry = owners[f"/tenants/{tenant.name}"]
-        assert "@example-org/platform-team" in entry and len(entry) == 2
-    for path in ("/platform/", "/policies/"):
+    owners = {rule[0]: rule[1:] for rule in rules}
+    for path in ("/platform/", "/policies/", "/.github/"):
         assert set(owners[path]) == {"@example-org/platform-team", "@example-org/security-team"}

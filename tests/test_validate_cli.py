@@ -36,7 +36,7 @@ def test_github_annotations(scratch_repo: Path) -> None:
     path.write_text(path.read_text().replace("memory: 4Gi", "memory: 4GB", 1))
     result = runner.invoke(app, ["validate", "--root", str(scratch_repo), "--format", "github"])
     assert result.exit_code == 1
-    assert (f"::error file={path},line=16,col=5,title=environments.test.memory::environments.test.memory: "
+    assert (f"::error file={path},line=17,col=5,title=environments.test.memory::environments.test.memory: "
             "'4GB' is not a Kubernetes quantity; did you mean 4Gi?") in result.stdout.splitlines()
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from tenantctl.model.types import Classification, CpuQuantity, DnsLabel, SizeQuantity
+from tenantctl.model.types import Classification, CodeOwner, CpuQuantity, DnsLabel, SizeQuantity
 
 SETTINGS_PATH = Path("platform/settings.yaml")
 
@@ -101,6 +101,15 @@ class Preset(Strict):
     retention_days: int = Field(default=30, ge=1)
 
 
+class CodeOwnerSettings(Strict):
+    """Who reviews tenant files: every file has a CODEOWNERS line naming its team and the platform team."""
+
+    file: str = Field(default=".github/CODEOWNERS", description="The CODEOWNERS file, from the repository root.")
+    organisation: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$", description="GitHub organisation of the "
+                              "teams; a tenant's default code owner is `@<organisation>/<team as a DNS label>`.")
+    platform: list[CodeOwner] = Field(min_length=1, description="Owners added to every tenant file's line.")
+
+
 class Settings(Strict):
     """Everything the platform team decides; tenants are validated against it."""
 
@@ -118,6 +127,7 @@ class Settings(Strict):
     pricing: Pricing
     presets: dict[DnsLabel, Preset] = Field(min_length=1)
     default_preset: str
+    code_owners: CodeOwnerSettings | None = None
 
     @model_validator(mode="after")
     def _default_cluster_exists(self) -> "Settings":

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from tenantctl.model.types import Classification, CpuQuantity, DnsLabel, Email, GroupName, SizeQuantity
+from tenantctl.model.types import Classification, CodeOwner, CpuQuantity, DnsLabel, Email, GroupName, SizeQuantity
 
 BACKUPS_PER_DAY = (1, 2, 3, 4, 6, 8, 12, 24)
 ROLES = ("admin", "edit", "view")
@@ -23,6 +23,9 @@ class Owner(Strict):
     team: str = Field(min_length=1, description="The team that owns this tenant.")
     contact: Email = Field(description="An e-mail address that reaches the team (a shared mailbox is best).")
     cost_center: str = Field(min_length=1, description="Cost centre that is charged for this tenant.")
+    code_owner: CodeOwner | None = Field(default=None, description="The GitHub team (`@org/team`) that reviews "
+                                         "this file (its CODEOWNERS line); default `@<organisation>/<team as a "
+                                         "DNS label>` from the platform settings.")
 
 
 class Access(Strict):

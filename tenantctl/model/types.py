@@ -27,3 +27,7 @@ DnsLabel = Annotated[str, Field(pattern=DNS_LABEL, min_length=1, max_length=63)]
 Classification = Literal["BBN1", "BBN2", "BBN3"]
 GroupName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9:._@/-]*$", min_length=1, max_length=256)]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+
+# A GitHub user (`@name`) or team (`@org/team`) as CODEOWNERS writes it.
+CODE_OWNER = r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$"
+CodeOwner = Annotated[str, Field(pattern=CODE_OWNER, min_length=2, max_length=140)]

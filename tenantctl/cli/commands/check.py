@@ -9,7 +9,8 @@ from typing import Annotated
 
 import typer
 
-from tenantctl.cli.support import EXIT_INVALID, Format, RootOption, print_rows, valid_fleet, workspace
+from tenantctl.checks.codeowners import codeowners_check
+from tenantctl.cli.support import EXIT_INVALID, Format, RootOption, print_rows, stderr, valid_fleet, workspace
 from tenantctl.objects.desired_state import fleet_objects
 from tenantctl.objects.guardrails import SPECS, check_objects
 
@@ -18,10 +19,13 @@ def check(
     output_format: Annotated[Format, typer.Option("--format", help="text, markdown or json.")] = Format.text,
     root: RootOption = Path("."),
 ) -> None:
-    """Run the policy pack offline (same rules as `pulumi preview --policy-pack policies`). Exit 1 on a mandatory
-    violation."""
+    """Run the policy pack offline (same rules as `pulumi preview --policy-pack policies`) and the repository's
+    fleet invariants (a CODEOWNERS line per tenant file). Exit 1 on a mandatory violation or a broken invariant."""
     ws = workspace(root)
     fleet = valid_fleet(ws)
+    invariants = codeowners_check(ws, fleet)
+    for problem in invariants:
+        stderr.print(problem.text(), markup=False)
     objects = fleet_objects([loaded.tenant for loaded in fleet.tenants], ws.settings)
     violations = check_objects(objects, ws.settings)
     if output_format is Format.json:
@@ -32,7 +36,7 @@ def check(
                    [[v.policy, v.level, v.tenant, v.object, v.message] for v in violations])
     else:
         print(f"{len(SPECS)} policies passed on {len(objects)} objects of {len(fleet.tenants)} tenant(s)")
-    if any(v.level == "mandatory" for v in violations):
+    if invariants or any(v.level == "mandatory" for v in violations):
         raise typer.Exit(EXIT_INVALID)
 
 

@@ -12,6 +12,7 @@ from typing import Annotated, Callable, NoReturn, Optional
 import typer
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from tenantctl.selfservice.codeowners import add_tenant_owners
 from tenantctl.cli.support import EXIT_USAGE, RootOption, fail, stdout, workspace
 from tenantctl.review.cost import money
 from tenantctl.selfservice.editing import (
@@ -211,7 +212,10 @@ def new(
                                            if problem.severity == "error")))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, text)
+    owners_line = add_tenant_owners(ws, name, answers["team"])
     print(text, end="")
+    if owners_line:
+        print(f"added to {ws.settings.code_owners.file if ws.settings.code_owners else 'CODEOWNERS'}: {owners_line}")
     print(_cost_line(None, yearly_cost(ws, path, text), ws.settings.pricing.currency))
     _print_notes(problems)
     stdout.print(f"wrote {path}; {NEXT_STEP}", markup=False)
