@@ -1,17 +1,51 @@
 """The `tenantctl` command line: the front door for people and CI.
 
-Each module in `tenantctl/cli/commands/` adds its commands to `app` through a `register(app)` function;
-the list below is explicit, and each module defers its heavy imports into the command bodies.
+Each module in `tenantctl/cli/commands/` adds its commands to a Typer app through a `register(app)` function.
+The modules are listed here explicitly and imported only when one of their commands runs, so `tenantctl
+validate` does not pay for Pulumi, the policy pack or the GitHub client.
 """
 
 from __future__ import annotations
 
-import typer
+import importlib
+from functools import cache
+from typing import Any
 
-from tenantctl.cli.commands import check, ci, cost, plan, render, report, scaffold, schema, validate
+import typer
+from typer.core import TyperGroup
+
+# Command modules in the order `tenantctl --help` lists them.
+COMMAND_MODULES = ("validate", "render", "plan", "check", "cost", "report", "scaffold", "schema", "ci")
+# The module of each command, so that running one imports only its own module.
+COMMAND_HOME = {"validate": "validate", "render": "render", "plan": "plan", "check": "check", "cost": "cost",
+                "report": "report", "new": "scaffold", "set": "scaffold", "add-env": "scaffold",
+                "add-volume": "scaffold", "schema": "schema", "ci": "ci"}
+
+
+@cache
+def _commands(*modules: str) -> Any:
+    """The click group holding the commands that `modules` register."""
+    sub_app = typer.Typer()
+    for module in modules:
+        importlib.import_module(f"tenantctl.cli.commands.{module}").register(sub_app)
+    return typer.main.get_group(sub_app)
+
+
+class LazyCommands(TyperGroup):
+    """Imports a command's module when the command is looked up, not at start-up."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(_commands(*COMMAND_MODULES).commands)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        home = COMMAND_HOME.get(cmd_name)
+        found = _commands(home).get_command(ctx, cmd_name) if home else None
+        return found or _commands(*COMMAND_MODULES).get_command(ctx, cmd_name)
+
 
 app = typer.Typer(
     name="tenantctl",
+    cls=LazyCommands,
     help="Tenant platform: validate, render, plan and report on tenants/<name>.yaml files.",
     no_args_is_help=True,
     add_completion=False,
@@ -19,14 +53,9 @@ app = typer.Typer(
 )
 
 
-
 @app.callback()
 def _main() -> None:
     """Tenant platform: one pull request gives a team production Kubernetes namespaces."""
-
-
-for command_module in (validate, render, plan, check, cost, report, scaffold, schema, ci):
-    command_module.register(app)
 
 
 def main() -> None:
