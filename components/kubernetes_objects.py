@@ -7,13 +7,8 @@ from typing import Any, Callable
 import pulumi
 import pulumi_kubernetes as k8s
 
-from tenantctl.objects.desired_state import DATA_KINDS, Obj
-
-
-def logical_name(obj: Obj) -> str:
-    """Stable Pulumi resource name: `namespace/name`, or `name` for cluster-wide objects."""
-    meta = obj["metadata"]
-    return f"{meta['namespace']}/{meta['name']}" if "namespace" in meta else meta["name"]
+from tenantctl.objects.desired_state import Obj, logical_name
+from tenantctl.objects.registration import registration
 
 
 def _with_spec(cls: Callable[..., pulumi.CustomResource]) -> Callable[[str, Obj, pulumi.ResourceOptions], Any]:
@@ -35,7 +30,8 @@ _REGISTER: dict[str, Callable[[str, Obj, pulumi.ResourceOptions], pulumi.CustomR
 
 
 def register(obj: Obj, opts: pulumi.ResourceOptions) -> pulumi.CustomResource:
-    """Register `obj`; Namespaces and PVCs are protected and retained on delete."""
-    if obj["kind"] in DATA_KINDS:
-        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True, retain_on_delete=True))
+    """Register `obj` with the options `registration` gives it (Namespaces and PVCs: protected, retained)."""
+    options = registration(obj)
+    opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=options.protect,
+                                                                     retain_on_delete=options.retain_on_delete))
     return _REGISTER[obj["kind"]](logical_name(obj), obj, opts)

@@ -12,7 +12,8 @@ from pulumi_policy import EnforcementLevel, PolicyCustomTimeouts, PolicyResource
 
 from tenantctl.objects import guardrails
 from tenantctl.objects.desired_state import fleet_state
-from tenantctl.objects.guardrails import RESOURCE_TYPES, SPECS, build_policies, check_objects
+from tenantctl.objects.guardrails import SPECS, build_policies, check_objects
+from tenantctl.objects.registration import TYPE_TOKENS
 from tests.conftest import REPO
 
 
@@ -91,7 +92,7 @@ def test_unprotected_data_is_caught(objects, settings) -> None:
 
 def args_for(obj: dict, protect: bool = True) -> ResourceValidationArgs:
     opts = PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [])
-    return ResourceValidationArgs(RESOURCE_TYPES[obj["kind"]], obj, "urn:test", obj["metadata"]["name"], opts, None)
+    return ResourceValidationArgs(TYPE_TOKENS[obj["kind"]], obj, "urn:test", obj["metadata"]["name"], opts, None)
 
 
 def run_validator(policy_id: str, settings, args: ResourceValidationArgs) -> list[str]:

@@ -8,7 +8,7 @@ import pulumi
 import pytest
 from pulumi.runtime import mocks
 
-from components.kubernetes_objects import logical_name
+from tenantctl.objects.desired_state import logical_name
 from components.program import build
 from tenantctl.objects.desired_state import fleet_state
 

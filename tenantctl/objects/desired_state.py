@@ -53,11 +53,15 @@ def object_key(obj: Obj) -> tuple[int, str, str]:
     return (KIND_ORDER.index(obj["kind"]), obj["metadata"].get("namespace", ""), obj["metadata"]["name"])
 
 
+def logical_name(obj: Obj) -> str:
+    """`namespace/name`, or `name` for cluster-wide objects: the Pulumi resource name of the object too."""
+    meta = obj["metadata"]
+    return f"{meta['namespace']}/{meta['name']}" if "namespace" in meta else str(meta["name"])
+
+
 def object_id(obj: Obj) -> str:
     """`Kind namespace/name` (or `Kind name` for cluster-wide objects), as reviewers read it."""
-    meta = obj["metadata"]
-    where = f"{meta['namespace']}/{meta['name']}" if "namespace" in meta else meta["name"]
-    return f"{obj['kind']} {where}"
+    return f"{obj['kind']} {logical_name(obj)}"
 
 
 def fleet_state(tenants: list[Tenant], settings: Settings) -> list[EnvironmentState]:

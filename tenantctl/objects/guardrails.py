@@ -25,23 +25,13 @@ from pulumi_policy import (
 )
 
 from tenantctl.objects.desired_state import DATA_KINDS, LABEL_PREFIX, Obj, object_id
+from tenantctl.objects.registration import KIND_OF_TYPE, TYPE_TOKENS, offline_urn, registration
 from tenantctl.model.settings import Settings
 
 PROJECT = "tenant-platform"
 TENANT_LABEL = f"{LABEL_PREFIX}/tenant"
 REQUIRED_LABELS = tuple(f"{LABEL_PREFIX}/{name}" for name in
                         ("tenant", "environment", "team", "cost-center", "data-classification", "production"))
-RESOURCE_TYPES = {
-    "Namespace": "kubernetes:core/v1:Namespace",
-    "ResourceQuota": "kubernetes:core/v1:ResourceQuota",
-    "LimitRange": "kubernetes:core/v1:LimitRange",
-    "NetworkPolicy": "kubernetes:networking.k8s.io/v1:NetworkPolicy",
-    "RoleBinding": "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
-    "ClusterRoleBinding": "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding",
-    "PersistentVolumeClaim": "kubernetes:core/v1:PersistentVolumeClaim",
-    "Schedule": "kubernetes:velero.io/v1:Schedule",
-}
-KIND_OF_TYPE = {token: kind for kind, token in RESOURCE_TYPES.items()}
 BIO = "BIO (Baseline Informatiebeveiliging Overheid)"
 
 
@@ -230,15 +220,9 @@ class Violation:
     message: str
 
 
-def _urn(obj: Obj) -> str:
-    meta = obj["metadata"]
-    name = f"{meta['namespace']}/{meta['name']}" if "namespace" in meta else meta["name"]
-    return f"urn:pulumi:offline::{PROJECT}::tenants:index:Tenant${RESOURCE_TYPES[obj['kind']]}::{name}"
-
-
 def _options(obj: Obj) -> PolicyResourceOptions:
-    """The options the Pulumi program gives this object (see components/kubernetes_objects.py)."""
-    return PolicyResourceOptions(protect=obj["kind"] in DATA_KINDS, ignore_changes=[], delete_before_replace=None,
+    """The options the Pulumi program gives this object (the same `registration` components/ uses)."""
+    return PolicyResourceOptions(protect=registration(obj).protect, ignore_changes=[], delete_before_replace=None,
                                  aliases=[], custom_timeouts=PolicyCustomTimeouts(0, 0, 0),
                                  additional_secret_outputs=[])
 
@@ -246,8 +230,8 @@ def _options(obj: Obj) -> PolicyResourceOptions:
 def check_objects(objects: list[Obj], settings: Settings,
                   options: Callable[[Obj], PolicyResourceOptions] = _options) -> list[Violation]:
     """Run every policy over desired-state objects, as `pulumi preview --policy-pack` would."""
-    by_urn = {_urn(obj): obj for obj in objects}
-    resources = [PolicyResource(RESOURCE_TYPES[obj["kind"]], obj, urn, urn.rsplit("::", 1)[1], options(obj),
+    by_urn = {offline_urn(obj, PROJECT): obj for obj in objects}
+    resources = [PolicyResource(TYPE_TOKENS[obj["kind"]], obj, urn, urn.rsplit("::", 1)[1], options(obj),
                                 None, None, [], {}) for urn, obj in by_urn.items()]
     violations: list[Violation] = []
     for policy in build_policies(settings):
