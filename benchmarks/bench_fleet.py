@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from tenantctl.objects.desired_state import fleet_state
-from tenantctl.review.plan import build_plan
 from tenantctl.checks.revision import load_revision, read_files
 from tenantctl.checks.workspace import open_workspace
+from tenantctl.objects.desired_state import fleet_state
+from tenantctl.review.plan import build_plan
 from tenantctl.source.yaml import new_yaml
 
 REPO = Path(__file__).resolve().parent.parent

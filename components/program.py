@@ -9,9 +9,10 @@ import pulumi
 import pulumi_kubernetes as k8s
 
 from components.tenant import Tenant, TenantArgs
-from tenantctl.objects.desired_state import fleet_state
-from tenantctl.model.settings import Cluster, Settings
 from tenantctl.checks.workspace import Workspace, open_workspace
+from tenantctl.model.settings import Cluster, Settings
+from tenantctl.objects.desired_state import fleet_state
+from tenantctl.source.problems import errors
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -55,7 +56,7 @@ def run(workspace: Workspace | None = None) -> None:
     ws = workspace or open_workspace(REPO_ROOT)
     fleet = ws.load()
     if not fleet.valid:
-        problems = "\n".join(problem.text() for problem in fleet.problems if problem.severity == "error")
+        problems = "\n".join(problem.text() for problem in errors(fleet.problems))
         raise pulumi.RunError(f"tenant files are invalid; nothing was changed:\n{problems}")
     cluster = ws.settings.cluster_for_stack(pulumi.get_stack())
     provider = cluster_provider(cluster, kubeconfig_input(pulumi.Config()))

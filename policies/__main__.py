@@ -9,11 +9,12 @@ sys.path.insert(0, str(REPO_ROOT))
 
 from pulumi_policy import EnforcementLevel, PolicyPack  # noqa: E402
 
-from tenantctl.objects.guardrails import build_policies  # noqa: E402
 from tenantctl.checks.loading import load_settings  # noqa: E402
+from tenantctl.model.settings import SETTINGS_FILE  # noqa: E402
+from tenantctl.objects.guardrails import build_policies  # noqa: E402
 
 PolicyPack(
     name="tenant-platform",
     enforcement_level=EnforcementLevel.MANDATORY,
-    policies=build_policies(load_settings(REPO_ROOT / "platform" / "settings.yaml")),
+    policies=build_policies(load_settings(REPO_ROOT / SETTINGS_FILE)),
 )

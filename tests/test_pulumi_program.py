@@ -8,9 +8,8 @@ import pulumi
 import pytest
 from pulumi.runtime import mocks
 
-from tenantctl.objects.desired_state import logical_name
 from components.program import build
-from tenantctl.objects.desired_state import fleet_state
+from tenantctl.objects.desired_state import fleet_state, logical_name
 
 PROJECT, STACK = "tenant-platform", "cluster-a"
 TYPES = {

@@ -17,7 +17,7 @@ from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Environment, Tenant
 from tenantctl.rules.fleet import fleet_problems
 from tenantctl.rules.limits import environment_limit_problems, tenant_problems
-from tenantctl.source.problems import Problem
+from tenantctl.source.problems import Problem, errors
 from tenantctl.source.yaml import YamlDocument, YamlFileError, parse_bytes, read_document
 
 
@@ -30,7 +30,7 @@ class Fleet:
 
     @property
     def valid(self) -> bool:
-        return not any(problem.severity == "error" for problem in self.problems)
+        return not errors(self.problems)
 
     def by_name(self) -> dict[str, Tenant]:
         return {loaded.tenant.name: loaded.tenant for loaded in self.tenants}

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tenantctl.model.settings import Settings
 from tenantctl.checks.loading import Fleet, SettingsError, load_fleet, settings_from_document
-from tenantctl.checks.workspace import SETTINGS_FILE, TENANTS_DIR
+from tenantctl.checks.workspace import TENANTS_DIR
+from tenantctl.model.settings import SETTINGS_FILE, Settings
 from tenantctl.source.yaml import YamlFileError, parse_bytes
 
 

@@ -6,11 +6,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
-from tenantctl.model.settings import Settings
 from tenantctl.checks.loading import Fleet, load_paths, load_settings
+from tenantctl.model.settings import SETTINGS_FILE, Settings
 
 TENANTS_DIR = "tenants"
-SETTINGS_FILE = "platform/settings.yaml"
 
 
 @dataclass(frozen=True)

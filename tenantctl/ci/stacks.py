@@ -5,10 +5,10 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tenantctl.objects.desired_state import fleet_state
+from tenantctl.checks.loading import Fleet
 from tenantctl.checks.revision import RevisionError, load_revision
 from tenantctl.model.settings import Settings
-from tenantctl.checks.loading import Fleet
+from tenantctl.objects.desired_state import fleet_state
 
 # A change to any of these can change every stack.
 PROGRAM_PATHS = ("platform/", "components/", "policies/", "__main__.py", "Pulumi.yaml", "pyproject.toml",

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from tenantctl.checks.loading import Fleet, SettingsError
 from tenantctl.checks.workspace import Workspace, open_workspace
+from tenantctl.source.problems import errors
 
 RootOption = Annotated[Path, typer.Option("--root", help="Repository root (holds tenants/ and platform/).",
                                           file_okay=False)]
@@ -47,9 +48,8 @@ def valid_fleet(ws: Workspace) -> Fleet:
     """All tenants, or exit 1 with every problem on stderr (commands that render need a valid fleet)."""
     fleet = ws.load()
     if not fleet.valid:
-        for problem in fleet.problems:
-            if problem.severity == "error":
-                stderr.print(problem.text(), markup=False)
+        for problem in errors(fleet.problems):
+            stderr.print(problem.text(), markup=False)
         fail("the tenant files are invalid; run `tenantctl validate` for details")
     return fleet
 

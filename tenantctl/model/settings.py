@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import fnmatch
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import Field, model_validator
 
-from tenantctl.model.types import Classification, CodeOwner, CpuQuantity, DnsLabel, SizeQuantity
+from tenantctl.model.types import Classification, CodeOwner, CpuQuantity, DnsLabel, SizeQuantity, Strict
 
-SETTINGS_PATH = Path("platform/settings.yaml")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+SETTINGS_FILE = "platform/settings.yaml"  # from the repository root
 
 
 class Cluster(Strict):

@@ -5,16 +5,21 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import ConfigDict, Field, field_validator
 
-from tenantctl.model.types import Classification, CodeOwner, CpuQuantity, DnsLabel, Email, GroupName, SizeQuantity
+from tenantctl.model.types import (
+    Classification,
+    CodeOwner,
+    CpuQuantity,
+    DnsLabel,
+    Email,
+    GroupName,
+    SizeQuantity,
+    Strict,
+)
 
 BACKUPS_PER_DAY = (1, 2, 3, 4, 6, 8, 12, 24)
 ROLES = ("admin", "edit", "view")
-
-
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Owner(Strict):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tenantctl.model.tenant import Environment, Tenant
 from tenantctl.model.quantity import format_bytes, format_cpu
 from tenantctl.model.settings import Settings
+from tenantctl.model.tenant import Environment, Tenant
 from tenantctl.rules.domain import is_production
 
 LABEL_PREFIX = "tenant-platform"

@@ -24,9 +24,9 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from tenantctl.model.settings import Settings
 from tenantctl.objects.desired_state import DATA_KINDS, LABEL_PREFIX, Obj, object_id
 from tenantctl.objects.registration import KIND_OF_TYPE, TYPE_TOKENS, offline_urn, registration
-from tenantctl.model.settings import Settings
 
 PROJECT = "tenant-platform"
 TENANT_LABEL = f"{LABEL_PREFIX}/tenant"

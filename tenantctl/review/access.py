@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tenantctl.objects.desired_state import fleet_state
-from tenantctl.model.tenant import Tenant
 from tenantctl.model.settings import Settings
+from tenantctl.model.tenant import Tenant
+from tenantctl.objects.desired_state import fleet_state
 
 
 @dataclass(frozen=True, order=True)

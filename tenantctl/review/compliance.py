@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from tenantctl.objects.desired_state import EnvironmentState, Obj, object_id, tenant_state
-from tenantctl.model.tenant import Tenant
 from tenantctl.model.settings import Settings
+from tenantctl.model.tenant import Tenant
+from tenantctl.objects.desired_state import EnvironmentState, Obj, object_id, tenant_state
 
 Status = Literal["covered", "not covered", "not applicable"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from tenantctl.model.tenant import Environment, Tenant
 from tenantctl.model.quantity import gib
 from tenantctl.model.settings import Pricing, Settings
+from tenantctl.model.tenant import Environment, Tenant
 
 MONTHS = 12
 CENT = Decimal("0.01")

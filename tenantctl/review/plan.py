@@ -13,11 +13,11 @@ from typing import Any, Literal
 
 from deepdiff import DeepDiff
 
-from tenantctl.review.cost import TenantCost, tenant_cost
-from tenantctl.objects.desired_state import DATA_KINDS, Obj, object_id, object_key, tenant_objects
-from tenantctl.model.tenant import Tenant
-from tenantctl.model.settings import Settings
 from tenantctl.checks.loading import Fleet
+from tenantctl.model.settings import Settings
+from tenantctl.model.tenant import Tenant
+from tenantctl.objects.desired_state import DATA_KINDS, Obj, object_id, object_key, tenant_objects
+from tenantctl.review.cost import TenantCost, tenant_cost
 from tenantctl.rules.domain import approval_reasons
 
 NOT_PRESENT = None

@@ -24,10 +24,10 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString, SingleQuotedScalarString
 
-from tenantctl.review.cost import tenant_cost
-from tenantctl.source.problems import Problem
 from tenantctl.checks.loading import load_fleet, load_tenant, tenant_files
 from tenantctl.checks.workspace import Workspace
+from tenantctl.review.cost import tenant_cost
+from tenantctl.source.problems import Problem, errors
 from tenantctl.source.yaml import YamlFileError, field_path, new_yaml, parse_bytes
 
 # (mapping, sequence, offset) indentations tried in turn; the one that reproduces most lines of the file is kept,
@@ -54,7 +54,7 @@ class EditResult:
 
     @property
     def ok(self) -> bool:
-        return not any(problem.severity == "error" for problem in self.problems)
+        return not errors(self.problems)
 
     @property
     def changed(self) -> bool:
@@ -294,7 +294,7 @@ def check_text(ws: Workspace, path: Path, text: str) -> list[Problem]:
 def yearly_cost(ws: Workspace, path: Path, text: str) -> Decimal | None:
     """The tenant's yearly cost, or None when the text is not a valid tenant."""
     loaded, problems = load_tenant(text.encode("utf-8"), str(path), ws.settings)
-    if loaded is None or any(problem.severity == "error" for problem in problems):
+    if loaded is None or errors(problems):
         return None
     return tenant_cost(loaded.tenant, ws.settings).yearly
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tenantctl.model.tenant import Tenant
 from tenantctl.model.quantity import format_bytes, format_cpu, parse_bytes, parse_cpu
 from tenantctl.model.settings import Preset, Settings
+from tenantctl.model.tenant import Tenant
 from tenantctl.rules.domain import backups_required
 
 SCHEMA_HEADER = "# yaml-language-server: $schema=../schema/tenant.schema.json\n"

@@ -10,13 +10,13 @@ from typing import Annotated, Optional
 
 import typer
 
+from tenantctl.checks.revision import RevisionError
 from tenantctl.ci.comment import BOT_LOGIN, check_head, post_or_update
 from tenantctl.ci.drift import drift_summary
 from tenantctl.ci.github import GitHub, GitHubError
 from tenantctl.ci.lead_time import lead_time, markdown, merged_pull_request, parse_time
 from tenantctl.ci.stacks import affected_stacks, matrix
 from tenantctl.cli.support import EXIT_USAGE, RootOption, fail, valid_fleet, workspace
-from tenantctl.checks.revision import RevisionError
 
 ci_app = typer.Typer(help="Steps for CI (GitHub Actions); each is plain, tested Python.", no_args_is_help=True)
 NO_COMMIT = "0" * 40

@@ -7,6 +7,8 @@ from typing import Annotated, Optional
 
 import typer
 
+from tenantctl.checks.loading import Fleet
+from tenantctl.checks.revision import RevisionError, load_revision
 from tenantctl.cli.support import (
     EXIT_INVALID,
     EXIT_USAGE,
@@ -18,14 +20,12 @@ from tenantctl.cli.support import (
     valid_fleet,
     workspace,
 )
-from tenantctl.review.compliance import tenant_compliance
+from tenantctl.model.settings import Settings
 from tenantctl.objects.desired_state import fleet_objects
 from tenantctl.objects.guardrails import SPECS, check_objects
+from tenantctl.review.compliance import tenant_compliance
 from tenantctl.review.plan import build_plan
 from tenantctl.review.plan_report import Guardrails, as_json, markdown, text
-from tenantctl.checks.revision import RevisionError, load_revision
-from tenantctl.model.settings import Settings
-from tenantctl.checks.loading import Fleet
 
 
 def plan(

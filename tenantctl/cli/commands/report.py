@@ -9,8 +9,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from tenantctl.review.access import grants
 from tenantctl.cli.support import Format, RootOption, fail, print_rows, valid_fleet, workspace
+from tenantctl.review.access import grants
 from tenantctl.review.compliance import tenant_compliance
 
 report_app = typer.Typer(help="Reports for auditors and the platform team.", no_args_is_help=True)

@@ -12,9 +12,12 @@ from typing import Annotated, Callable, NoReturn, Optional
 import typer
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from tenantctl.selfservice.codeowners import add_tenant_owners
+from tenantctl.checks.workspace import Workspace
 from tenantctl.cli.support import EXIT_USAGE, RootOption, fail, stdout, workspace
+from tenantctl.model.settings import Preset, Settings
+from tenantctl.model.types import DNS_LABEL
 from tenantctl.review.cost import money
+from tenantctl.selfservice.codeowners import add_tenant_owners
 from tenantctl.selfservice.editing import (
     EditError,
     EditResult,
@@ -28,7 +31,6 @@ from tenantctl.selfservice.editing import (
     yaml_for,
     yearly_cost,
 )
-from tenantctl.source.problems import Problem
 from tenantctl.selfservice.scaffold import (
     INTRO,
     SCHEMA_HEADER,
@@ -40,9 +42,7 @@ from tenantctl.selfservice.scaffold import (
     flag_for,
     tenant_map,
 )
-from tenantctl.model.settings import Preset, Settings
-from tenantctl.model.types import DNS_LABEL
-from tenantctl.checks.workspace import Workspace
+from tenantctl.source.problems import Problem, errors
 
 NEXT_STEP = "next: `tenantctl plan --base main`, then open a pull request"
 
@@ -208,8 +208,8 @@ def new(
     problems = check_text(ws, path, text)
     result = EditResult(path, "", text, problems, None, None)
     if not result.ok:
-        _refuse(result, list(dict.fromkeys(f"{flag_for(problem.field)}: {problem.message}" for problem in problems
-                                           if problem.severity == "error")))
+        _refuse(result, list(dict.fromkeys(f"{flag_for(problem.field)}: {problem.message}"
+                                           for problem in errors(problems))))
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(path, text)
     owners_line = add_tenant_owners(ws, name, answers["team"])

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from tenantctl.cli.support import EXIT_INVALID, RootOption, stdout, workspace
-from tenantctl.source.problems import as_json
+from tenantctl.source.problems import as_json, errors
 
 
 class ValidateFormat(str, Enum):
@@ -33,15 +33,15 @@ def validate(
     else:
         for problem in fleet.problems:
             print(problem.github() if output is ValidateFormat.github else problem.text())
-        errors = [problem for problem in fleet.problems if problem.severity == "error"]
+        found = errors(fleet.problems)
         approvals = sorted({problem.path for problem in fleet.problems if problem.severity == "approval"})
-        invalid = sorted({problem.path for problem in errors})
-        checked = len(fleet.tenants) + len({p.path for p in errors} - {t.path for t in fleet.tenants})
-        summary = f"{checked} tenant file(s) checked: {len(invalid)} invalid, {len(errors)} problem(s)"
+        invalid = sorted({problem.path for problem in found})
+        checked = len(fleet.tenants) + len({p.path for p in found} - {t.path for t in fleet.tenants})
+        summary = f"{checked} tenant file(s) checked: {len(invalid)} invalid, {len(found)} problem(s)"
         if approvals:
             summary += f"; needs platform approval: {', '.join(approvals)}"
         if output is ValidateFormat.text:
-            stdout.print(summary, style="red" if errors else "green", markup=False)
+            stdout.print(summary, style="red" if found else "green", markup=False)
         else:
             print(summary)
     if not fleet.valid:
