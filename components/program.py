@@ -8,9 +8,10 @@ from pathlib import Path
 import pulumi
 import pulumi_kubernetes as k8s
 
-from components.tenant import Tenant, TenantArgs
+from components.tenant import TenantArgs, TenantResources
 from tenantctl.checks.workspace import Workspace, open_workspace
 from tenantctl.model.settings import Cluster, Settings
+from tenantctl.model.tenant import Tenant
 from tenantctl.objects.desired_state import fleet_state
 from tenantctl.source.problems import errors
 
@@ -28,14 +29,15 @@ def cluster_provider(cluster: Cluster, kubeconfig: pulumi.Input[str]) -> k8s.Pro
     )
 
 
-def build(settings: Settings, tenants: list, cluster: Cluster, provider: pulumi.ProviderResource) -> dict[str, Tenant]:
+def build(settings: Settings, tenants: list[Tenant], cluster: Cluster,
+          provider: pulumi.ProviderResource) -> dict[str, TenantResources]:
     """Register every tenant environment placed on `cluster`; returns the components by tenant name."""
     states = [state for state in fleet_state(tenants, settings) if state.cluster == cluster.name]
-    components = {}
+    components: dict[str, TenantResources] = {}
     for tenant_name in sorted({state.tenant for state in states}):
         mine = [state for state in states if state.tenant == tenant_name]
-        components[tenant_name] = Tenant(tenant_name, TenantArgs(mine),
-                                         pulumi.ResourceOptions(providers={"kubernetes": provider}))
+        components[tenant_name] = TenantResources(tenant_name, TenantArgs(mine),
+                                                  pulumi.ResourceOptions(providers={"kubernetes": provider}))
     return components
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pulumi
 
 from components.kubernetes_objects import register
 from tenantctl.objects.desired_state import EnvironmentState
+from tenantctl.objects.registration import COMPONENT_TYPE
 
 
 @dataclass(frozen=True)
@@ -17,17 +18,43 @@ class TenantArgs:
     environments: list[EnvironmentState]
 
 
-class Tenant(pulumi.ComponentResource):
-    """Namespaces, quotas, limit ranges, network policies, role bindings, volumes and backups of a tenant."""
+@dataclass
+class EnvironmentResources:
+    """The resources of one environment (one namespace), by what they are for."""
+
+    namespace: pulumi.CustomResource
+    quotas: list[pulumi.CustomResource] = field(default_factory=list)
+    limit_ranges: list[pulumi.CustomResource] = field(default_factory=list)
+    network_policies: list[pulumi.CustomResource] = field(default_factory=list)
+    role_bindings: list[pulumi.CustomResource] = field(default_factory=list)
+    volumes: list[pulumi.CustomResource] = field(default_factory=list)
+    backup_schedules: list[pulumi.CustomResource] = field(default_factory=list)
+
+    def add(self, kind: str, resource: pulumi.CustomResource) -> None:
+        getattr(self, _ATTRIBUTE[kind]).append(resource)
+
+
+_ATTRIBUTE = {"ResourceQuota": "quotas", "LimitRange": "limit_ranges", "NetworkPolicy": "network_policies",
+              "RoleBinding": "role_bindings", "PersistentVolumeClaim": "volumes", "Schedule": "backup_schedules"}
+
+
+class TenantResources(pulumi.ComponentResource):
+    """Namespaces, quotas, limit ranges, network policies, role bindings, volumes and backups of a tenant.
+
+    `environments` holds every child by namespace, so callers and tests can reach them by name.
+    """
+
+    environments: dict[str, EnvironmentResources]
 
     def __init__(self, name: str, args: TenantArgs, opts: pulumi.ResourceOptions | None = None) -> None:
-        super().__init__("tenants:index:Tenant", name, None, opts)
-        self.namespaces: dict[str, pulumi.CustomResource] = {}
+        super().__init__(COMPONENT_TYPE, name, None, opts)
+        self.environments = {}
         for state in args.environments:
             namespace_obj, *namespaced = state.objects
-            assert namespace_obj["kind"] == "Namespace", "desired state lists the Namespace first"
+            if namespace_obj["kind"] != "Namespace":
+                raise ValueError("the desired state lists each environment's Namespace first")
             namespace = register(namespace_obj, pulumi.ResourceOptions(parent=self))
-            self.namespaces[state.namespace] = namespace
+            children = self.environments[state.namespace] = EnvironmentResources(namespace)
             for obj in namespaced:
-                register(obj, pulumi.ResourceOptions(parent=self, depends_on=[namespace]))
-        self.register_outputs({"namespaces": sorted(self.namespaces)})
+                children.add(obj["kind"], register(obj, pulumi.ResourceOptions(parent=self, depends_on=[namespace])))
+        self.register_outputs({"namespaces": sorted(self.environments)})

@@ -139,3 +139,29 @@ def test_each_stack_registers_only_its_own_clusters_environments(repo_workspace)
     registered = {stack: {r.name for r in register_for(stack, two_clusters, fleet).requests
                           if r.type == TYPES["Namespace"]} for stack in ("cluster-a", "cluster-b")}
     assert registered == {"cluster-a": {"amt-test", "sandbox-dev"}, "cluster-b": {"amt-prod"}}
+
+
+def test_components_expose_their_children_by_environment(repo_workspace) -> None:
+    """The component's typed attributes hold every child: amt's two environments, each with its objects."""
+    settings = repo_workspace.settings
+    tenants = [loaded.tenant for loaded in repo_workspace.load().tenants]
+    mocks.set_mocks(Mocks(), project=PROJECT, stack=STACK, preview=False)
+    cluster = settings.cluster_for_stack(STACK)
+    built: dict[str, Any] = {}
+
+    @pulumi.runtime.test
+    def program() -> None:
+        import pulumi_kubernetes as k8s
+        provider = k8s.Provider(STACK, kubeconfig="kubeconfig-for-tests", context=cluster.context)
+        built.update(build(settings, tenants, cluster, provider))
+
+    program()
+    amt = built["amt"].environments
+    assert sorted(amt) == ["amt-prod", "amt-test"]
+    for children in amt.values():
+        counts = {name: len(getattr(children, name)) for name in
+                  ("quotas", "limit_ranges", "network_policies", "role_bindings", "volumes", "backup_schedules")}
+        assert counts == {"quotas": 1, "limit_ranges": 1, "network_policies": 3, "role_bindings": 3, "volumes": 1,
+                          "backup_schedules": 1}
+        assert type(children.namespace).__name__ == "Namespace"
+        assert all(type(volume).__name__ == "PersistentVolumeClaim" for volume in children.volumes)
