@@ -8,9 +8,9 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tenantctl.cli.app import app
+from tests.conftest import FIXTURE
 
 runner = CliRunner()
-from tests.conftest import FIXTURE
 
 
 def test_shipped_tenants_are_valid() -> None:

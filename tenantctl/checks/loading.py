@@ -17,6 +17,7 @@ from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Environment, Tenant
 from tenantctl.rules.fleet import fleet_problems
 from tenantctl.rules.limits import environment_limit_problems, tenant_problems
+from tenantctl.source.errors import UserError
 from tenantctl.source.problems import Problem, errors
 from tenantctl.source.yaml import YamlDocument, YamlFileError, parse_bytes, read_document
 
@@ -38,12 +39,15 @@ class Fleet:
 
 # --- reading files -------------------------------------------------------------------------------------------
 
-class SettingsError(Exception):
+class SettingsError(UserError):
     """The platform settings file is invalid; `problems` says where."""
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("\n".join(problem.text() for problem in problems))
         self.problems = problems
+
+    def lines(self) -> list[str]:
+        return [problem.text() for problem in self.problems]
 
 
 def load_settings(path: Path) -> Settings:

@@ -8,10 +8,11 @@ from pathlib import Path
 from tenantctl.checks.loading import Fleet, SettingsError, load_fleet, settings_from_document
 from tenantctl.checks.workspace import TENANTS_DIR
 from tenantctl.model.settings import SETTINGS_FILE, Settings
+from tenantctl.source.errors import UsageError
 from tenantctl.source.yaml import YamlFileError, parse_bytes
 
 
-class RevisionError(Exception):
+class RevisionError(UsageError):
     """The revision cannot be read (unknown ref, not a git repository)."""
 
 

@@ -8,10 +8,12 @@ import urllib.request
 from dataclasses import dataclass
 from typing import Any, Callable
 
+from tenantctl.source.errors import UserError
+
 Send = Callable[[str, str, Any], Any]
 
 
-class GitHubError(Exception):
+class GitHubError(UserError):
     """GitHub answered with an error; the message never contains the token."""
 
 

@@ -14,6 +14,8 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
+from tenantctl.source.errors import UserError
+
 # Command modules in the order `tenantctl --help` lists them.
 COMMAND_MODULES = ("validate", "render", "plan", "check", "cost", "report", "scaffold", "schema", "ci")
 # The module of each command, so that running one imports only its own module.
@@ -36,6 +38,15 @@ class LazyCommands(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(_commands(*COMMAND_MODULES).commands)
+
+    def invoke(self, ctx: Any) -> Any:
+        """The CLI edge: a `UserError` from any command becomes its lines on stderr and its exit code."""
+        try:
+            return super().invoke(ctx)
+        except UserError as error:
+            for line in error.lines():
+                typer.echo(line, err=True)
+            raise typer.Exit(error.exit_code) from None
 
     def get_command(self, ctx: Any, cmd_name: str) -> Any:
         home = COMMAND_HOME.get(cmd_name)

@@ -10,8 +10,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tenantctl.checks.loading import Fleet, SettingsError
+from tenantctl.checks.loading import Fleet
 from tenantctl.checks.workspace import Workspace, open_workspace
+from tenantctl.source.errors import EXIT_INVALID
 from tenantctl.source.problems import errors
 
 RootOption = Annotated[Path, typer.Option("--root", help="Repository root (holds tenants/ and platform/).",
@@ -19,8 +20,6 @@ RootOption = Annotated[Path, typer.Option("--root", help="Repository root (holds
 stdout = Console(soft_wrap=True, highlight=False)
 stderr = Console(stderr=True, soft_wrap=True, highlight=False)
 
-EXIT_INVALID = 1
-EXIT_USAGE = 2
 
 
 class Format(str, Enum):
@@ -35,13 +34,8 @@ def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
 
 
 def workspace(root: Path) -> Workspace:
-    """Open the repository; an invalid settings file is reported like a tenant file."""
-    try:
-        return open_workspace(root)
-    except SettingsError as exc:
-        for problem in exc.problems:
-            stderr.print(problem.text(), markup=False)
-        raise typer.Exit(EXIT_INVALID) from None
+    """Open the repository; an invalid settings file is reported like a tenant file (a `SettingsError`)."""
+    return open_workspace(root)
 
 
 def valid_fleet(ws: Workspace) -> Fleet:

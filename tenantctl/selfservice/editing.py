@@ -27,6 +27,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString, Sin
 from tenantctl.checks.loading import load_fleet, load_tenant, tenant_files
 from tenantctl.checks.workspace import Workspace
 from tenantctl.review.cost import tenant_cost
+from tenantctl.source.errors import UserError
 from tenantctl.source.problems import Problem, errors
 from tenantctl.source.yaml import YamlFileError, field_path, new_yaml, parse_bytes
 
@@ -37,7 +38,7 @@ _PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
 _QUOTED = (SingleQuotedScalarString, DoubleQuotedScalarString)
 
 
-class EditError(Exception):
+class EditError(UserError):
     """The edit cannot be applied (unreadable file, unknown path, wrong kind of node); nothing was written."""
 
 

@@ -13,15 +13,19 @@ from ruamel.yaml.constructor import ConstructorError, DuplicateKeyError, RoundTr
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
+from tenantctl.source.errors import UserError
 from tenantctl.source.problems import Problem, Severity
 
 
-class YamlFileError(Exception):
+class YamlFileError(UserError):
     """A file that cannot be read as a YAML mapping; carries the problem to report."""
 
     def __init__(self, problem: Problem) -> None:
         super().__init__(problem.text())
         self.problem = problem
+
+    def lines(self) -> list[str]:
+        return [self.problem.text()]
 
 
 @dataclass

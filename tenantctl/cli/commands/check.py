@@ -10,9 +10,10 @@ from typing import Annotated
 import typer
 
 from tenantctl.checks.codeowners import codeowners_check
-from tenantctl.cli.support import EXIT_INVALID, Format, RootOption, print_rows, stderr, valid_fleet, workspace
+from tenantctl.cli.support import Format, RootOption, print_rows, stderr, valid_fleet, workspace
 from tenantctl.objects.desired_state import fleet_objects
 from tenantctl.objects.guardrails import SPECS, check_objects
+from tenantctl.source.errors import EXIT_INVALID
 
 
 def check(

@@ -16,7 +16,8 @@ from tenantctl.ci.drift import drift_summary
 from tenantctl.ci.github import GitHub, GitHubError
 from tenantctl.ci.lead_time import lead_time, markdown, merged_pull_request, parse_time
 from tenantctl.ci.stacks import affected_stacks, matrix
-from tenantctl.cli.support import EXIT_USAGE, RootOption, fail, valid_fleet, workspace
+from tenantctl.cli.support import RootOption, fail, valid_fleet, workspace
+from tenantctl.source.errors import EXIT_USAGE
 
 ci_app = typer.Typer(help="Steps for CI (GitHub Actions); each is plain, tested Python.", no_args_is_help=True)
 NO_COMMIT = "0" * 40
@@ -109,10 +110,7 @@ def lead_time_summary(
 ) -> None:
     """Markdown for the job summary: PR opened → merged → applied."""
     applied = parse_time(applied_at) if applied_at else datetime.datetime.now(datetime.timezone.utc)
-    try:
-        pull = merged_pull_request(_github(), repo, sha)
-    except GitHubError as exc:
-        fail(str(exc))
+    pull = merged_pull_request(_github(), repo, sha)
     print(markdown(lead_time(pull, applied) if pull else None, sha), end="")
 
 

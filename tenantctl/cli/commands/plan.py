@@ -10,8 +10,6 @@ import typer
 from tenantctl.checks.loading import Fleet
 from tenantctl.checks.revision import RevisionError, load_revision
 from tenantctl.cli.support import (
-    EXIT_INVALID,
-    EXIT_USAGE,
     Format,
     RootOption,
     fail,
@@ -26,6 +24,7 @@ from tenantctl.objects.guardrails import SPECS, check_objects
 from tenantctl.review.compliance import tenant_compliance
 from tenantctl.review.plan import build_plan
 from tenantctl.review.plan_report import Guardrails, as_json, markdown, text
+from tenantctl.source.errors import EXIT_INVALID, EXIT_USAGE
 
 
 def plan(

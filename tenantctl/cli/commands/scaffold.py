@@ -13,7 +13,7 @@ import typer
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from tenantctl.checks.workspace import Workspace
-from tenantctl.cli.support import EXIT_USAGE, RootOption, fail, stdout, workspace
+from tenantctl.cli.support import RootOption, fail, stdout, workspace
 from tenantctl.model.settings import Preset, Settings
 from tenantctl.model.types import DNS_LABEL
 from tenantctl.review.cost import money
@@ -42,6 +42,7 @@ from tenantctl.selfservice.scaffold import (
     flag_for,
     tenant_map,
 )
+from tenantctl.source.errors import EXIT_USAGE
 from tenantctl.source.problems import Problem, errors
 
 NEXT_STEP = "next: `tenantctl plan --base main`, then open a pull request"
@@ -117,10 +118,7 @@ def _refuse(result: EditResult, problems: list[str]) -> NoReturn:
 
 def _apply(ws: Workspace, tenant: str, change: Callable[[CommentedMap], None]) -> None:
     """Edit, validate, write atomically; print the diff and the cost effect, or the problems and exit 1."""
-    try:
-        result = edit_tenant(ws, tenant, change)
-    except EditError as exc:
-        fail(str(exc))
+    result = edit_tenant(ws, tenant, change)
     if not result.ok:
         print("refused change (not written):")
         print(result.diff(), end="")

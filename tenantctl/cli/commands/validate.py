@@ -8,7 +8,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from tenantctl.cli.support import EXIT_INVALID, RootOption, stdout, workspace
+from tenantctl.cli.support import RootOption, stdout, workspace
+from tenantctl.source.errors import EXIT_INVALID
 from tenantctl.source.problems import as_json, errors
 
 
