@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from tenantctl.objects.deploy_access import deploy_role_bindings
 from tenantctl.model.quantity import format_bytes, format_cpu
 from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Environment, Tenant
@@ -96,6 +97,7 @@ def environment_state(tenant: Tenant, env_name: str, settings: Settings) -> Envi
         limit_range(namespace, env, labels, settings),
         *network_policies(namespace, labels, settings),
         *(role_bindings(namespace, tenant, labels) if tenant.active else []),
+        *deploy_role_bindings(tenant, env_name, labels, settings),
         *persistent_volume_claims(namespace, env, labels, settings),
     ]
     if env.backups is not None:
