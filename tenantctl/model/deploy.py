@@ -12,26 +12,50 @@ the CI systems' own:
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AfterValidator, Field, WithJsonSchema, field_validator, model_validator
 
 from tenantctl.model.types import DnsLabel, Strict
 
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 CiKind = Literal["github", "gitlab"]
 
-GitHubRepository = Annotated[str, Field(pattern=r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$",
-                                        description="owner/repo on GitHub, e.g. MinBZK/amt.")]
-GitLabProject = Annotated[str, Field(pattern=r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$",
-                                     description="group/project (or group/subgroup/project) on the platform's "
-                                     "GitLab, e.g. rig/amt-deploy.")]
-CiEnvironment = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9 _./-]{0,254}$",
-                                     description="The CI environment the deploy job runs in, e.g. production.")]
-CiRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,254}$",
-                             description="GitHub: the full ref, e.g. refs/heads/main or refs/tags/v1; "
-                             "GitLab: the branch or tag name, e.g. main.")]
+def _matches(pattern: str, what: str, example: str) -> Callable[[str], str]:
+    """A validator of `pattern` whose message says what to write."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.fullmatch(value):
+            raise ValueError(f"{value[:60]!r} is not {what}: write it like {example}")
+        return value
+
+    return check
+
+
+GITHUB_REPOSITORY = r"^[A-Za-z0-9][A-Za-z0-9-]{0,38}/[A-Za-z0-9._-]{1,100}$"
+GITLAB_PROJECT = r"^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)+$"
+CI_ENVIRONMENT = r"^[A-Za-z0-9][A-Za-z0-9 _./-]{0,254}$"
+CI_REF = r"^[A-Za-z0-9][A-Za-z0-9_./-]{0,254}$"
+
+GitHubRepository = Annotated[str, AfterValidator(_matches(GITHUB_REPOSITORY, "a GitHub owner/repo", "MinBZK/amt")),
+                             WithJsonSchema({"type": "string", "pattern": GITHUB_REPOSITORY,
+                                             "description": "owner/repo on GitHub, e.g. MinBZK/amt."})]
+GitLabProject = Annotated[str, AfterValidator(_matches(GITLAB_PROJECT, "a GitLab group/project", "rig/amt-deploy")),
+                          WithJsonSchema({"type": "string", "pattern": GITLAB_PROJECT,
+                                          "description": "group/project (or group/subgroup/project) on the "
+                                          "platform's GitLab, e.g. rig/amt-deploy."})]
+CiEnvironment = Annotated[str, AfterValidator(_matches(CI_ENVIRONMENT, "a CI environment name", "production")),
+                          WithJsonSchema({"type": "string", "pattern": CI_ENVIRONMENT,
+                                          "description": "The CI environment the deploy job runs in."})]
+CiRef = Annotated[str, AfterValidator(_matches(CI_REF, "a branch or tag",
+                                               "refs/heads/main (GitHub) or main (GitLab)")),
+                  WithJsonSchema({"type": "string", "pattern": CI_REF,
+                                  "description": "GitHub: the full ref, e.g. refs/heads/main or refs/tags/v1; "
+                                  "GitLab: the branch or tag name, e.g. main."})]
 
 
 class DeployIdentity(Strict):
@@ -54,7 +78,7 @@ class DeployIdentity(Strict):
                                       "two GitLab instances.")
 
     @model_validator(mode="after")
-    def _one_exact_pipeline(self) -> "DeployIdentity":
+    def _one_exact_pipeline(self) -> DeployIdentity:
         if (self.github is None) == (self.gitlab is None):
             raise ValueError("name exactly one pipeline: write `github: owner/repo` or `gitlab: group/project`")
         if self.environment is not None and self.ref is not None:

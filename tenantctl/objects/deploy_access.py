@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from typing import Any
 
 from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Tenant
@@ -16,7 +17,7 @@ DEPLOY_BINDING_PREFIX = "tenant-deploy-"
 DEPLOY_LABEL = f"{LABEL_PREFIX}/deploy-access"
 MAX_NAME = 63
 
-Obj = dict
+Obj = dict[str, Any]
 
 
 def binding_name(identity: ResolvedIdentity) -> str:

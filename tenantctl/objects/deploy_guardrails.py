@@ -3,16 +3,17 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pulumi_policy import ReportViolation, ResourceValidationArgs
 
 from tenantctl.model.settings import Settings
 from tenantctl.objects.deploy_access import DEPLOY_LABEL
+from tenantctl.objects.registration import TYPE_TOKENS
 from tenantctl.rules.deploy import DEPLOYER_ROLE
 
-BINDING_KINDS = ("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
-                 "kubernetes:rbac.authorization.k8s.io/v1:ClusterRoleBinding")
+BINDING_KINDS = (TYPE_TOKENS["RoleBinding"], TYPE_TOKENS["ClusterRoleBinding"])
 
 POLICY_ID = "deploy-bindings-keyless"
 DESCRIPTION = ("Deploy bindings bind only `tenant-deployer`, and only to User subjects whose name carries a "

@@ -15,7 +15,7 @@ Status = Literal["covered", "not covered", "not applicable"]
 
 
 def is_deploy_binding(obj: Obj) -> bool:
-    return obj["kind"] == "RoleBinding" and obj["metadata"].get("labels", {}).get(DEPLOY_LABEL) == "true"
+    return bool(obj["kind"] == "RoleBinding" and obj["metadata"].get("labels", {}).get(DEPLOY_LABEL) == "true")
 
 
 def deploy_credentials(tenant: Tenant, states: list[EnvironmentState],

@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 from tenantctl.model.deploy import CiIdentityProvider, DeployIdentity
 from tenantctl.model.settings import Settings
@@ -98,7 +98,7 @@ def deploy_problems(document: YamlDocument, env_name: str, env: Environment,
                                    str(exc))
         if production and identity.kind == "github" and identity.environment is None:
             yield document.problem([*loc, "ref"], f"production environment {env_name!r} may be deployed only from "
-                                   "a GitHub environment: replace `ref:` with `environment: <name>` and protect that "
+                                   "a GitHub environment: use `environment: <name>` instead of `ref:` and protect that "
                                    "environment in GitHub (required reviewers, deployment branches)")
         if production and identity.kind == "gitlab":
             provider = _provider_or_none(identity, settings)

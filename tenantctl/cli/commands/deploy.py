@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -20,14 +20,14 @@ class ApiVersion(str, Enum):
 def add_deploy(
     tenant: Annotated[str, typer.Argument(help="Tenant name.")],
     environment: Annotated[str, typer.Argument(help="Environment, e.g. prod.")],
-    github: Annotated[Optional[str], typer.Option(help="GitHub repository owner/repo, e.g. MinBZK/amt.")] = None,
-    gitlab: Annotated[Optional[str], typer.Option(help="GitLab project group/project, e.g. rig/amt-deploy.")] = None,
-    ci_environment: Annotated[Optional[str], typer.Option("--ci-environment", help="GitHub: the GitHub environment "
+    github: Annotated[str | None, typer.Option(help="GitHub repository owner/repo, e.g. MinBZK/amt.")] = None,
+    gitlab: Annotated[str | None, typer.Option(help="GitLab project group/project, e.g. rig/amt-deploy.")] = None,
+    ci_environment: Annotated[str | None, typer.Option("--ci-environment", help="GitHub: the GitHub environment "
                                                           "the deploy job runs in (mandatory in production).")] = None,
-    ref: Annotated[Optional[str], typer.Option(help="Instead of --ci-environment: the one ref that may deploy "
+    ref: Annotated[str | None, typer.Option(help="Instead of --ci-environment: the one ref that may deploy "
                                                "(GitHub refs/heads/main; GitLab: a protected branch).")] = None,
-    ref_type: Annotated[Optional[str], typer.Option(help="GitLab: branch (default) or tag.")] = None,
-    provider: Annotated[Optional[str], typer.Option(help="Provider name from ci_identity_providers, where the "
+    ref_type: Annotated[str | None, typer.Option(help="GitLab: branch (default) or tag.")] = None,
+    provider: Annotated[str | None, typer.Option(help="Provider name from ci_identity_providers, where the "
                                                     "platform has several of one kind.")] = None,
     root: RootOption = Path("."),
 ) -> None:
@@ -65,8 +65,8 @@ def add_deploy(
 def authentication_config(
     api_version: Annotated[ApiVersion, typer.Option(help="v1beta1: Kubernetes 1.30 and later (default); v1: only "
                                                     "1.34 and later.")] = ApiVersion.v1beta1,
-    output: Annotated[Optional[Path], typer.Option(help="Write to this file instead of stdout.")] = None,
-    validate: Annotated[Optional[Path], typer.Option(help="Only validate this existing file against the upstream "
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    validate: Annotated[Path | None, typer.Option(help="Only validate this existing file against the upstream "
                                                      "type and rules.", exists=True, dir_okay=False)] = None,
     root: RootOption = Path("."),
 ) -> None:
