@@ -105,7 +105,7 @@ def test_username_is_the_provider_prefix_plus_the_subject(settings) -> None:
     assert deploy_username(identity, settings) == "github:repo:MinBZK/amt:environment:production"
 
 
-def test_provider_resolution_errors(settings) -> None:
+def test_provider_resolution_errors() -> None:
     only_github = settings_with([GITHUB])
     with pytest.raises(ProviderError, match="accepts no gitlab tokens yet"):
         provider_for(DeployIdentity(gitlab="rig/amt", ref="main"), only_github)
@@ -120,7 +120,7 @@ def test_provider_resolution_errors(settings) -> None:
 
 
 def _problems(text: str, settings: Settings) -> list[str]:
-    loaded, problems = load_tenant(text.encode(), "tenants/amt.yaml", settings)
+    _loaded, problems = load_tenant(text.encode(), "tenants/amt.yaml", settings)
     return [problem.text() for problem in problems]
 
 
@@ -137,14 +137,14 @@ def test_gitlab_in_production_needs_a_provider_that_requires_protected_refs(sett
            "ref, and provider 'gitlab' does not require `ref_protected: \"true\"`" in problems[0]
 
 
-def test_a_platform_without_providers_refuses_deploy_entries_at_their_line(settings) -> None:
+def test_a_platform_without_providers_refuses_deploy_entries_at_their_line() -> None:
     problems = _problems((FIXTURE / "tenants/amt.yaml").read_text(), settings_with([]))
     assert [p.split(": ", 2)[1] for p in problems] == ["environments.test.deploy[0].github",
                                                        "environments.prod.deploy[0].github"]
     assert all("the platform accepts no github tokens yet" in p for p in problems)
 
 
-def test_settings_rules_for_ci_identity_providers(settings) -> None:
+def test_settings_rules_for_ci_identity_providers() -> None:
     assert any("issuer 'http://token.example.org': URL scheme must be https" in p
                for p in settings_problems([{**GITHUB, "issuer": "http://token.example.org"}]))
     assert any("URL must not contain a query" in p and "URL must not contain a fragment" in p
@@ -196,7 +196,8 @@ def test_generated_authentication_configuration(settings) -> None:
     assert config == EXPECTED_AUTHENTICATION
     assert validate_authentication_configuration(config) == []
     v1 = authentication_configuration(settings, "v1")
-    assert v1["apiVersion"] == "apiserver.config.k8s.io/v1" and validate_authentication_configuration(v1) == []
+    assert v1["apiVersion"] == "apiserver.config.k8s.io/v1"
+    assert validate_authentication_configuration(v1) == []
     with pytest.raises(ValueError, match="use one of v1beta1, v1"):
         authentication_configuration(settings, "v1alpha1")
 
@@ -252,7 +253,8 @@ def test_authentication_config_command(tmp_path: Path) -> None:
     assert yaml.safe_load(result.stdout) == EXPECTED_AUTHENTICATION
     out = tmp_path / "authn.yaml"
     result = runner.invoke(app, ["authentication-config", "--api-version", "v1", "--output", str(out)])
-    assert result.exit_code == 0 and yaml.safe_load(out.read_text())["apiVersion"] == "apiserver.config.k8s.io/v1"
+    assert result.exit_code == 0
+    assert yaml.safe_load(out.read_text())["apiVersion"] == "apiserver.config.k8s.io/v1"
     assert runner.invoke(app, ["authentication-config", "--validate", str(out)]).exit_code == 0
     bad = yaml.safe_load(out.read_text())
     bad["jwt"][0]["issuer"]["url"] = "http://insecure.example.org"
@@ -292,7 +294,8 @@ def test_a_new_test_deploy_identity_is_not_flagged_for_review(git_repo: Path) ->
     assert runner.invoke(app, ["add-deploy", "sandbox", "dev", "--github", "MinBZK/sandbox", "--ci-environment",
                                "dev", "--root", str(git_repo)]).exit_code == 0
     plan = runner.invoke(app, ["plan", "--base", "main", "--root", str(git_repo), "--format", "markdown"]).stdout
-    assert "deploy access `+`" in plan and "needs the team's review" not in plan
+    assert "deploy access `+`" in plan
+    assert "needs the team's review" not in plan
 
 
 def test_access_reports_show_who_can_deploy_where() -> None:
@@ -303,13 +306,15 @@ def test_access_reports_show_who_can_deploy_where() -> None:
         ("github:repo:MinBZK/amt:environment:test", "amt-test", False)]
     text = runner.invoke(app, ["report", "access", "--tenant", "amt"]).stdout
     assert "Deploy access: pipeline → namespace" in text
-    assert "github MinBZK/amt (environment production)" in text and "amt-prod (production)" in text
+    assert "github MinBZK/amt (environment production)" in text
+    assert "amt-prod (production)" in text
 
 
 def test_bio_9_2_4_evidence(repo_workspace) -> None:
     tenants = repo_workspace.load().by_name()
     amt = {r.control.id: r for r in tenant_compliance(tenants["amt"], repo_workspace.settings)}["9.2.4"]
-    assert amt.status == "covered" and len(amt.evidence) == 2
+    assert amt.status == "covered"
+    assert len(amt.evidence) == 2
     assert "no ServiceAccount token or kubeconfig stored" in amt.note
     assert "OIDC token of https://token.actions.githubusercontent.com" in amt.evidence[0]
     sandbox = {r.control.id: r for r in tenant_compliance(tenants["sandbox"], repo_workspace.settings)}["9.2.4"]
@@ -351,12 +356,13 @@ def test_policy_deploy_bindings_are_keyless_and_least_privilege(repo_workspace) 
     cluster_wide = {**copy.deepcopy(binding), "kind": "ClusterRoleBinding",
                     "metadata": {"name": "ci-everywhere", "labels": binding["metadata"]["labels"]}}
     assert any("is a ClusterRoleBinding for deploy access" in m
-               for m in _violations(objects + [cluster_wide], settings))
+               for m in _violations([*objects, cluster_wide], settings))
 
 
 def test_check_command_runs_the_deploy_policy() -> None:
     result = runner.invoke(app, ["check"])
-    assert result.exit_code == 0 and "10 policies passed" in result.stdout
+    assert result.exit_code == 0
+    assert "10 policies passed" in result.stdout
 
 
 # --- self-service ------------------------------------------------------------------------------------------------
@@ -366,7 +372,8 @@ def test_add_deploy_round_trip_keeps_comments_and_validates(scratch_repo: Path) 
     before = path.read_text()
     result = runner.invoke(app, ["add-deploy", "zaakregister", "production", "--github", "MinBZK/zaak",
                                  "--ref", "refs/heads/main", "--root", str(scratch_repo)])
-    assert result.exit_code == 1 and "may be deployed only from a GitHub environment" in result.output
+    assert result.exit_code == 1
+    assert "may be deployed only from a GitHub environment" in result.output
     assert path.read_text() == before
     result = runner.invoke(app, ["add-deploy", "zaakregister", "production", "--github", "MinBZK/zaak",
                                  "--ci-environment", "production", "--root", str(scratch_repo)])
@@ -379,7 +386,8 @@ def test_add_deploy_round_trip_keeps_comments_and_validates(scratch_repo: Path) 
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["add-deploy", "zaakregister", "nope", "--github", "MinBZK/zaak",
                                  "--ci-environment", "x", "--root", str(scratch_repo)])
-    assert result.exit_code == 1 and "has no environment 'nope'" in result.output
+    assert result.exit_code == 1
+    assert "has no environment 'nope'" in result.output
 
 
 # --- bootstrap ClusterRole and docs ---------------------------------------------------------------------------------
@@ -394,7 +402,8 @@ def test_tenant_deployer_clusterrole_is_least_privilege() -> None:
 
     role = yaml.safe_load((REPO / "platform/bootstrap/tenant-deployer.yaml").read_text())
     kubernetes_validate.validate(role, "1.34", strict=True)
-    assert role["kind"] == "ClusterRole" and role["metadata"]["name"] == "tenant-deployer"
+    assert role["kind"] == "ClusterRole"
+    assert role["metadata"]["name"] == "tenant-deployer"
     assert "aggregationRule" not in role
     assert not any(k.startswith("rbac.authorization.k8s.io/aggregate") for k in role["metadata"]["labels"])
     granted = {(group, resource): set(rule["verbs"]) for rule in role["rules"]
@@ -416,11 +425,13 @@ def test_the_docs_examples_use_the_settings_audience_and_no_secret(settings) -> 
     github = yaml.safe_load((EXAMPLES / "github-actions-deploy.yml").read_text())
     assert github["env"]["AUDIENCE"] == audiences["github"]
     for job in github["jobs"].values():
-        assert job["permissions"]["id-token"] == "write" and job["environment"] in ("test", "production")
+        assert job["permissions"]["id-token"] == "write"
+        assert job["environment"] in ("test", "production")
     gitlab = yaml.safe_load((EXAMPLES / "gitlab-ci-deploy.yml").read_text())
     assert gitlab["deploy-prod"]["id_tokens"]["KUBE_ID_TOKEN"]["aud"] == audiences["gitlab"]
     for path in EXAMPLES.iterdir():
-        assert "${{ secrets." not in path.read_text() and "CI_JOB_TOKEN" not in path.read_text()
+        assert "${{ secrets." not in path.read_text()
+        assert "CI_JOB_TOKEN" not in path.read_text()
     amt = yaml.safe_load((FIXTURE / "tenants/amt.yaml").read_text())
     assert [e["deploy"] for e in amt["environments"].values()] == [
         [{"github": "MinBZK/amt", "environment": "test"}], [{"github": "MinBZK/amt", "environment": "production"}]]
@@ -430,11 +441,11 @@ def test_the_docs_examples_use_the_settings_audience_and_no_secret(settings) -> 
                                                  ("vendor.gitlab-ci", "gitlab-ci-deploy.yml")])
 def test_the_docs_examples_match_the_ci_schemas(schema: str, example: str) -> None:
     result = subprocess.run([str(BIN / "check-jsonschema"), "--builtin-schema", schema, str(EXAMPLES / example)],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_github_example_passes_actionlint() -> None:
     result = subprocess.run([str(BIN / "actionlint"), str(EXAMPLES / "github-actions-deploy.yml")],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
