@@ -363,6 +363,7 @@ def test_check_command_runs_the_deploy_policy() -> None:
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0
     assert "10 policies passed" in result.stdout
+    assert "deploy access: 2 pipeline identities (1 into production)" in result.stdout
 
 
 # --- self-service ------------------------------------------------------------------------------------------------

@@ -49,3 +49,13 @@ def deploy_changes(before: list[Obj], after: list[Obj]) -> list[DeployChange]:
             identity=meta.get("annotations", {}).get(f"{LABEL_PREFIX}/deploy-identity", key[1]),
             production=meta.get("labels", {}).get(f"{LABEL_PREFIX}/production") == "true"))
     return changes
+
+
+def deploy_access_line(objects: list[Obj]) -> str:
+    """One line for `tenantctl check`: how many pipeline identities may deploy, and into production."""
+    bindings = deploy_bindings(objects)
+    production = sum(1 for obj in bindings.values()
+                     if obj["metadata"].get("labels", {}).get(f"{LABEL_PREFIX}/production") == "true")
+    return (f"deploy access: {len(bindings)} pipeline identit{'y' if len(bindings) == 1 else 'ies'} "
+            f"({production} into production), all short-lived OIDC tokens bound to tenant-deployer"
+            if bindings else "deploy access: no pipeline identities")
