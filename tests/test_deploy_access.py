@@ -144,6 +144,13 @@ def test_a_platform_without_providers_refuses_deploy_entries_at_their_line() -> 
     assert all("the platform accepts no github tokens yet" in p for p in problems)
 
 
+def test_an_identity_without_provider_renders_no_binding_instead_of_crashing(repo_workspace) -> None:
+    """A platform PR that drops a provider makes the tenant invalid (above); the plan must still be computable."""
+    amt = repo_workspace.load().by_name()["amt"]
+    objects = tenant_objects(amt, settings_with([GITLAB]))
+    assert not [o for o in objects if o["kind"] == "RoleBinding" and o["roleRef"]["name"] == "tenant-deployer"]
+
+
 def test_settings_rules_for_ci_identity_providers() -> None:
     assert any("issuer 'http://token.example.org': URL scheme must be https" in p
                for p in settings_problems([{**GITHUB, "issuer": "http://token.example.org"}]))

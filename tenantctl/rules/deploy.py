@@ -69,12 +69,16 @@ def _short(identity: DeployIdentity, provider: CiIdentityProvider) -> str:
 
 
 def environment_identities(tenant: Tenant, env_name: str, settings: Settings) -> list[ResolvedIdentity]:
+    """The environment's identities that a configured provider can authenticate (the others are errors)."""
     env = tenant.environments[env_name]
     production = is_production(env_name, env, settings)
     resolved = []
     for identity in env.deploy:
-        provider = provider_for(identity, settings)
-        resolved.append(ResolvedIdentity(tenant.namespace(env_name), deploy_username(identity, settings),
+        try:
+            provider = provider_for(identity, settings)
+        except ProviderError:
+            continue  # reported by `deploy_problems` at its line; without a provider there is no user to bind
+        resolved.append(ResolvedIdentity(tenant.namespace(env_name), provider.username_prefix + identity.subject(),
                                          provider.name, identity.describe(), production, tenant.name, env_name,
                                          _short(identity, provider)))
     return sorted(resolved)
