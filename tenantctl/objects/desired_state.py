@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from tenantctl.objects.deploy_access import deploy_role_bindings
 from tenantctl.model.quantity import format_bytes, format_cpu
 from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Environment, Tenant
+from tenantctl.objects.deploy_access import deploy_role_bindings
 from tenantctl.rules.domain import is_production
 
 LABEL_PREFIX = "tenant-platform"

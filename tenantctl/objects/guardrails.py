@@ -24,8 +24,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from tenantctl.objects import deploy_guardrails
 from tenantctl.model.settings import Settings
+from tenantctl.objects import deploy_guardrails
 from tenantctl.objects.desired_state import DATA_KINDS, LABEL_PREFIX, Obj, object_id
 from tenantctl.objects.registration import KIND_OF_TYPE, TYPE_TOKENS, offline_urn, registration
 
