@@ -118,8 +118,8 @@ def test_canonical_tenant_is_exactly_the_request(tenants, repo_workspace) -> Non
     assert [s["spec"]["schedule"] for s in by_kind["Schedule"]] == ["0 6,18 * * *"] * 2
     assert [s["spec"]["template"]["ttl"] for s in by_kind["Schedule"]] == ["720h0m0s"] * 2
     roles = {b["roleRef"]["name"] for b in by_kind["RoleBinding"]}
-    assert roles == {"admin", "edit", "view"}
-    assert len(objects) == 22
+    assert roles == {"admin", "edit", "view", "tenant-deployer"}  # the team's pipeline deploys to test and prod
+    assert len(objects) == 24
 
 
 def test_network_policies_deny_by_default_and_allow_the_ingress_controller(tenants, repo_workspace) -> None:
@@ -180,7 +180,8 @@ def test_a_decommissioned_tenant_needs_a_retention_date(repo_workspace) -> None:
 
 
 def test_no_binding_to_cluster_admin_is_possible(all_objects, repo_workspace) -> None:
-    assert {obj["roleRef"]["name"] for obj in all_objects if obj["kind"] == "RoleBinding"} <= {"admin", "edit", "view"}
+    assert {obj["roleRef"]["name"] for obj in all_objects if obj["kind"] == "RoleBinding"} <= {"admin", "edit", "view",
+                                                                                            "tenant-deployer"}
     text = (FIXTURE / "tenants/amt.yaml").read_text().replace("  view: [", "  cluster-admin: [")
     loaded, problems = load_tenant(text.encode(), "tenants/amt.yaml", repo_workspace.settings)
     assert loaded is None and [problem.field for problem in problems] == ["access.cluster-admin"]

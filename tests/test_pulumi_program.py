@@ -161,7 +161,7 @@ def test_components_expose_their_children_by_environment(repo_workspace) -> None
     for children in amt.values():
         counts = {name: len(getattr(children, name)) for name in
                   ("quotas", "limit_ranges", "network_policies", "role_bindings", "volumes", "backup_schedules")}
-        assert counts == {"quotas": 1, "limit_ranges": 1, "network_policies": 3, "role_bindings": 3, "volumes": 1,
+        assert counts == {"quotas": 1, "limit_ranges": 1, "network_policies": 3, "role_bindings": 4, "volumes": 1,
                           "backup_schedules": 1}
         assert type(children.namespace).__name__ == "Namespace"
         assert all(type(volume).__name__ == "PersistentVolumeClaim" for volume in children.volumes)

@@ -61,7 +61,7 @@ def test_render_is_the_desired_state(repo_workspace) -> None:
 
 def test_render_filters_and_refuses_unknown_tenants() -> None:
     result = runner.invoke(app, ["render", "--tenant", "amt", "--env", "prod"])
-    assert result.exit_code == 0 and "amt-test" not in result.stdout and result.stdout.count("\n---\n") == 10
+    assert result.exit_code == 0 and "amt-test" not in result.stdout and result.stdout.count("\n---\n") == 11
     assert runner.invoke(app, ["render", "--cluster", "cluster-a"]).stdout == runner.invoke(app, ["render"]).stdout
     assert runner.invoke(app, ["render", "--tenant", "nobody"]).exit_code == 2
     assert runner.invoke(app, ["render", "--cluster", "cluster-z"]).exit_code == 2

@@ -83,7 +83,7 @@ def test_compliance_command_json_lists_every_control() -> None:
     result = runner.invoke(app, ["report", "compliance", "--tenant", "amt", "--format", "json"])
     assert result.exit_code == 0
     controls = {item["control"]: item for item in json.loads(result.stdout)["amt"]}
-    assert set(controls) == {"12.3.1", "9.2", "13.1.3", "12.1.2", "12.1.3"}
+    assert set(controls) == {"12.3.1", "9.2", "9.2.4", "13.1.3", "12.1.2", "12.1.3"}
     assert "NetworkPolicy amt-prod/default-deny-ingress" in controls["13.1.3"]["evidence"]
 
 

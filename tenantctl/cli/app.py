@@ -17,11 +17,12 @@ from typer.core import TyperGroup
 from tenantctl.source.errors import UserError
 
 # Command modules in the order `tenantctl --help` lists them.
-COMMAND_MODULES = ("validate", "render", "plan", "check", "cost", "report", "scaffold", "schema", "ci")
+COMMAND_MODULES = ("validate", "render", "plan", "check", "cost", "report", "scaffold", "deploy", "schema", "ci")
 # The module of each command, so that running one imports only its own module.
 COMMAND_HOME = {"validate": "validate", "render": "render", "plan": "plan", "check": "check", "cost": "cost",
                 "report": "report", "new": "scaffold", "set": "scaffold", "add-env": "scaffold",
-                "add-volume": "scaffold", "schema": "schema", "ci": "ci"}
+                "add-volume": "scaffold", "add-deploy": "deploy", "authentication-config": "deploy",
+                "schema": "schema", "ci": "ci"}
 
 
 @cache

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from pydantic import Field, model_validator
 
+from tenantctl.model.deploy import CiIdentityProvider, provider_problems
 from tenantctl.model.types import Classification, CodeOwner, CpuQuantity, DnsLabel, SizeQuantity, Strict
 
 SETTINGS_FILE = "platform/settings.yaml"  # from the repository root
@@ -123,6 +124,8 @@ class Settings(Strict):
     presets: dict[DnsLabel, Preset] = Field(min_length=1)
     default_preset: str
     code_owners: CodeOwnerSettings | None = None
+    ci_identity_providers: list[CiIdentityProvider] = Field(default=[], description="CI systems whose OIDC "
+                                                            "tokens may deploy (docs/deploy-access.md).")
 
     @model_validator(mode="after")
     def _default_cluster_exists(self) -> "Settings":
@@ -134,6 +137,13 @@ class Settings(Strict):
     def _default_preset_exists(self) -> "Settings":
         if self.default_preset not in self.presets:
             raise ValueError(f"default_preset {self.default_preset!r} is not one of presets: {list(self.presets)}")
+        return self
+
+    @model_validator(mode="after")
+    def _ci_identity_providers_distinct(self) -> "Settings":
+        problems = provider_problems(self.ci_identity_providers)
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
     @property

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import ConfigDict, Field, field_validator
 
+from tenantctl.model.deploy import DeployIdentity, unique_identities
 from tenantctl.model.types import (
     Classification,
     CodeOwner,
@@ -80,6 +81,9 @@ class Environment(Strict):
     production: bool | None = Field(default=None, description="Whether this is production. Left out: the platform's "
                                     "list of production environment names decides.")
     cluster: str | None = Field(default=None, description="Cluster to run on; the platform default when left out.")
+    deploy: list[DeployIdentity] = Field(default=[], description="CI pipelines that may deploy into this namespace "
+                                         "with their own short-lived OIDC token (no stored secret); see "
+                                         "docs/deploy-access.md.")
 
     @field_validator("storage")
     @classmethod
@@ -90,6 +94,11 @@ class Environment(Strict):
             raise ValueError(f"volume name {', '.join(duplicates)} used more than once: give each volume its "
                              "own name")
         return volumes
+
+    @field_validator("deploy")
+    @classmethod
+    def _unique_deploy_identities(cls, identities: list[DeployIdentity]) -> list[DeployIdentity]:
+        return unique_identities(identities)
 
     @property
     def storage_total(self) -> int:

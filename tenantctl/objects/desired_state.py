@@ -15,6 +15,7 @@ from typing import Any
 from tenantctl.model.quantity import format_bytes, format_cpu
 from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Environment, Tenant
+from tenantctl.objects.deploy_access import deploy_role_bindings
 from tenantctl.rules.domain import is_production
 
 LABEL_PREFIX = "tenant-platform"
@@ -96,6 +97,7 @@ def environment_state(tenant: Tenant, env_name: str, settings: Settings) -> Envi
         limit_range(namespace, env, labels, settings),
         *network_policies(namespace, labels, settings),
         *(role_bindings(namespace, tenant, labels) if tenant.active else []),
+        *deploy_role_bindings(tenant, env_name, labels, settings),
         *persistent_volume_claims(namespace, env, labels, settings),
     ]
     if env.backups is not None:

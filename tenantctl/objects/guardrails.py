@@ -25,6 +25,7 @@ from pulumi_policy import (
 )
 
 from tenantctl.model.settings import Settings
+from tenantctl.objects import deploy_guardrails
 from tenantctl.objects.desired_state import DATA_KINDS, LABEL_PREFIX, Obj, object_id
 from tenantctl.objects.registration import KIND_OF_TYPE, TYPE_TOKENS, offline_urn, registration
 
@@ -177,6 +178,9 @@ SPECS = {
     "tenant-namespace-pod-security": GuardrailSpec(
         "tenant-namespace-pod-security", "Tenant namespaces enforce Pod Security `restricted` (no privileged or "
         "root containers).", ("14.2.5",), "Set pod-security.kubernetes.io/enforce=restricted."),
+    deploy_guardrails.POLICY_ID: GuardrailSpec(
+        deploy_guardrails.POLICY_ID, deploy_guardrails.DESCRIPTION, ("9.2", "9.2.4"),
+        deploy_guardrails.REMEDIATION),
 }
 
 
@@ -188,6 +192,7 @@ def build_policies(settings: Settings) -> list[Policy]:
         "data-resources-protected": data_protected,
         "tenant-namespace-labels": required_labels,
         "tenant-namespace-pod-security": pod_security_restricted,
+        deploy_guardrails.POLICY_ID: deploy_guardrails.deployer_bindings(settings),
     }
     stack = {
         "tenant-namespace-has-quota": _every_namespace_has("ResourceQuota", "ResourceQuota"),

@@ -12,6 +12,7 @@ from typing import Literal
 from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Tenant
 from tenantctl.objects.desired_state import EnvironmentState, Obj, object_id, tenant_state
+from tenantctl.review.deploy_compliance import deploy_credentials, is_deploy_binding
 
 Status = Literal["covered", "not covered", "not applicable"]
 
@@ -28,7 +29,9 @@ ACCESS = Control("9.2", "User access management")
 SEGMENTATION = Control("13.1.3", "Segregation in networks")
 CHANGE = Control("12.1.2", "Change management")
 CAPACITY = Control("12.1.3", "Capacity management")
-CONTROLS = (BACKUP, ACCESS, SEGMENTATION, CHANGE, CAPACITY)
+DEPLOY_CREDENTIALS = Control("9.2.4", "Management of secret authentication information",
+                             "deploy pipelines: no shared or long-lived credentials")
+CONTROLS = (BACKUP, ACCESS, DEPLOY_CREDENTIALS, SEGMENTATION, CHANGE, CAPACITY)
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def access_result(tenant: Tenant, states: list[EnvironmentState]) -> ControlResu
                              f"(data kept until {tenant.retain_until})")
     evidence = tuple(f"{object_id(obj)} → ClusterRole {obj['roleRef']['name']}: "
                      f"{', '.join(subject['name'] for subject in obj['subjects'])}"
-                     for state in states for obj in _of_kind(state, "RoleBinding"))
+                     for state in states for obj in _of_kind(state, "RoleBinding") if not is_deploy_binding(obj))
     if not evidence:
         return ControlResult(ACCESS, "not covered", (), "no access groups: add groups under `access:`")
     return ControlResult(ACCESS, "covered", evidence, "access only through identity-provider groups; "
@@ -96,5 +99,7 @@ def capacity_result(states: list[EnvironmentState]) -> ControlResult:
 def tenant_compliance(tenant: Tenant, settings: Settings) -> list[ControlResult]:
     """Every control for one tenant, in CONTROLS order."""
     states = tenant_state(tenant, settings)
-    return [backup_result(states), access_result(tenant, states), segmentation_result(states),
+    return [backup_result(states), access_result(tenant, states),
+            ControlResult(DEPLOY_CREDENTIALS, *deploy_credentials(tenant, states, settings)),
+            segmentation_result(states),
             change_result(tenant), capacity_result(states)]

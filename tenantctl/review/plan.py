@@ -18,6 +18,7 @@ from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Tenant
 from tenantctl.objects.desired_state import DATA_KINDS, Obj, object_id, object_key, tenant_objects
 from tenantctl.review.cost import TenantCost, tenant_cost
+from tenantctl.review.deploy_changes import DeployChange, deploy_changes
 from tenantctl.rules.domain import approval_reasons
 
 NOT_PRESENT = None
@@ -67,6 +68,7 @@ class TenantPlan:
     retention_ended: bool = False  # removed after a decommission whose retain_until has passed
     environment_costs: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # env -> (before, after)
     owner: tuple[str, str] = ("", "")  # (team, cost centre), to recognise renames
+    deploy: list[DeployChange] = field(default_factory=list)  # deploy identities added/removed
 
 
     @property
@@ -118,6 +120,12 @@ class Plan:
                              f"{', '.join(sorted(came))} added: renaming an environment deletes its namespace and "
                              "volumes; keep the old name")
         return hints
+
+    @property
+    def new_production_deployers(self) -> list[tuple[str, DeployChange]]:
+        """New ways into production: each needs the owning team's review."""
+        return [(plan.tenant, change) for plan in self.tenants for change in plan.deploy
+                if change.change == "added" and change.production]
 
     @property
     def cost_before(self) -> Decimal:
@@ -190,6 +198,7 @@ def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settin
         environment_costs={env: (old.get(env, Decimal(0)), new.get(env, Decimal(0)))
                            for env in sorted(old.keys() | new.keys()) if old.get(env) != new.get(env)},
         owner=(owner.team, owner.cost_center),
+        deploy=deploy_changes(before, after),
     )
 
 

@@ -8,7 +8,7 @@ summary.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -92,6 +92,7 @@ def _markdown_summary(plan: Plan, guardrails: Guardrails) -> list[str]:
                           "  - … and {count} more")
     else:
         lines.append("- **Needs platform approval:** no")
+    lines += deploy_summary_markdown(plan)
     removals = plan.data_removals
     if removals:
         lines += ["", "> [!CAUTION]", f"> **DATA WOULD BE DELETED: this change removes {len(removals)} namespace(s) "
@@ -121,6 +122,7 @@ def _markdown_details(item: TenantPlan, compliance: list[ControlResult] | None, 
              f"{signed(item.cost_delta, currency)} per year</summary>", ""]
     lines += [f"- cost per year of `{env}`: {money(before, currency)} → {money(after, currency)}"
               for env, (before, after) in item.environment_costs.items()]
+    lines += [f"- deploy access `{SYMBOL[change.change]}` {_code(change.text())}" for change in item.deploy]
     for change in item.changes:
         lines.append(f"- `{SYMBOL[change.change]}` {change.object_id}" + (" **(data!)**" if change.loses_data else ""))
         lines += [f"  - `{field.path}`: {field.before if field.before is not None else '(none)'} → "
@@ -133,6 +135,22 @@ def _markdown_details(item: TenantPlan, compliance: list[ControlResult] | None, 
             lines.append(f"| {result.control.id} {result.control.title} | {result.status} | {evidence}{note} |")
     lines += ["", "</details>"]
     return "\n".join(lines) + "\n"
+
+
+def _code(text: str) -> str:
+    """Tenant-written text (repository and environment names) as inline code, so it never becomes markup or a
+    mention; backticks cannot occur (the model's patterns exclude them) but are dropped to be sure."""
+    return f"`{text.replace('`', '')}`"
+
+
+def deploy_summary_markdown(plan: Plan) -> list[str]:
+    """The summary line for new production deploy identities: each needs the owning team's review."""
+    new = plan.new_production_deployers
+    if not new:
+        return []
+    lines = [f"- **New production deploy access, needs the team's review:** ⚠️ {len(new)}"]
+    return lines + _limited([f"  - `{tenant}`: {_code(change.text())}" for tenant, change in new],
+                            "  - … and {count} more")
 
 
 # --- text ----------------------------------------------------------------------------------------------------
@@ -152,6 +170,8 @@ def text(plan: Plan, guardrails: Guardrails) -> str:
                  f"{len(plan.unchanged)} unchanged; cost per year {money(plan.cost_before, plan.currency)} -> "
                  f"{money(plan.cost_after, plan.currency)} ({signed(delta, plan.currency)}; {plan.price_label})")
     lines.append(f"Guardrails: {'passed' if guardrails.passed else 'FAILED'}: {guardrails.summary}")
+    lines += [f"Needs the team's review: new production deploy identity: {tenant}: {change.text()}"
+              for tenant, change in plan.new_production_deployers]
     for item in plan.touched:
         lines.append("")
         lines.append(f"{item.tenant}: {item.status}, {_counts(item)}, cost {signed(item.cost_delta, plan.currency)}"
@@ -159,6 +179,7 @@ def text(plan: Plan, guardrails: Guardrails) -> str:
                                     if item.approvals else ""))
         lines += [f"  cost per year of {env}: {money(before, plan.currency)} -> {money(after, plan.currency)}"
                   for env, (before, after) in item.environment_costs.items()]
+        lines += [f"  deploy access {SYMBOL[change.change]} {change.text()}" for change in item.deploy]
         for change in item.changes:
             lines.append(f"  {SYMBOL[change.change]} {change.object_id}")
             lines += [f"      {field.text()}" for field in change.fields]
@@ -180,9 +201,12 @@ def as_json(plan: Plan, guardrails: Guardrails) -> str:
         "guardrails": {"passed": guardrails.passed, "summary": guardrails.summary},
         "data_removals": [{"tenant": tenant, "object": item.object_id} for tenant, item in plan.data_removals],
         "rename_hints": plan.rename_hints,
+        "new_production_deployers": [{"tenant": tenant, **asdict(change)}
+                                     for tenant, change in plan.new_production_deployers],
         "tenants": [{"tenant": item.tenant, "status": item.status, "decommissioned": item.decommissioned,
                      "cost_before": str(item.cost_before), "cost_after": str(item.cost_after),
                      "approvals": item.approvals, "changes": [change(c) for c in item.changes],
+                     "deploy": [asdict(c) for c in item.deploy],
                      "environment_costs": {env: {"before": str(before), "after": str(after)}
                                            for env, (before, after) in item.environment_costs.items()}}
                     for item in plan.tenants],

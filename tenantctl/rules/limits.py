@@ -9,6 +9,7 @@ from tenantctl.model.loaded import LoadedTenant
 from tenantctl.model.quantity import format_bytes, format_cpu
 from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Environment, Tenant
+from tenantctl.rules.deploy import deploy_problems
 from tenantctl.rules.domain import approval_reasons, backups_required, is_production
 from tenantctl.source.problems import Problem
 from tenantctl.source.yaml import YamlDocument
@@ -57,6 +58,7 @@ def _environment_problems(document: YamlDocument, tenant: Tenant, env_name: str,
                else f"environment {env_name!r} with {tenant.data_classification} data")
         yield document.problem(loc, f"{why} must have backups: add "
                                "`backups: {per_day: 1, retention_days: 30}` (or more)")
+    yield from deploy_problems(document, env_name, env, settings)
 
 
 def environment_limit_problems(document: YamlDocument, env_name: str, env: Environment,

@@ -13,6 +13,7 @@ from tenantctl.checks.codeowners import codeowners_check
 from tenantctl.cli.support import Format, RootOption, print_rows, stderr, valid_fleet, workspace
 from tenantctl.objects.desired_state import fleet_objects
 from tenantctl.objects.guardrails import SPECS, check_objects
+from tenantctl.review.deploy_changes import deploy_access_line
 from tenantctl.source.errors import EXIT_INVALID
 
 
@@ -37,6 +38,8 @@ def check(
                    [[v.policy, v.level, v.tenant, v.object, v.message] for v in violations])
     else:
         print(f"{len(SPECS)} policies passed on {len(objects)} objects of {len(fleet.tenants)} tenant(s)")
+    if output_format is not Format.json:
+        print(deploy_access_line(objects))
     if invariants or any(v.level == "mandatory" for v in violations):
         raise typer.Exit(EXIT_INVALID)
 

@@ -9,8 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
+from tenantctl.checks.workspace import Workspace
 from tenantctl.cli.support import Format, RootOption, fail, print_rows, valid_fleet, workspace
-from tenantctl.review.access import grants
+from tenantctl.review.access import deploy_grants, grants
 from tenantctl.review.compliance import tenant_compliance
 
 report_app = typer.Typer(help="Reports for auditors and the platform team.", no_args_is_help=True)
@@ -55,6 +56,32 @@ def access(
     print_rows(output_format, "Access: group → role → namespace", ["Group", "Role", "Namespace", "Tenant"], rows)
     if not rows and output_format is Format.text:
         print("no grants match")
+    if group is None:
+        print()
+        _print_deploy_access(ws, tenant, output_format)
+
+
+def _print_deploy_access(ws: Workspace, tenant: Optional[str], output_format: Format) -> None:
+    found = deploy_grants([loaded.tenant for loaded in valid_fleet(ws).tenants], ws.settings, tenant=tenant)
+    if output_format is Format.json:
+        print(json.dumps([asdict(item) for item in found], indent=2))
+        return
+    rows = [[item.pipeline, item.user, item.namespace + (" (production)" if item.production else ""), item.tenant]
+            for item in found]
+    print_rows(output_format, "Deploy access: pipeline → namespace (ClusterRole tenant-deployer, OIDC token)",
+               ["Pipeline", "Kubernetes user", "Namespace", "Tenant"], rows)
+    if not rows and output_format is Format.text:
+        print("no pipeline can deploy")
+
+
+@report_app.command("deploy-access")
+def deploy_access(
+    tenant: Annotated[Optional[str], typer.Option(help="Only this tenant.")] = None,
+    output_format: Annotated[Format, typer.Option("--format", help="text, markdown or json.")] = Format.text,
+    root: RootOption = Path("."),
+) -> None:
+    """Which CI pipelines can deploy into which namespace, with their own short-lived OIDC token."""
+    _print_deploy_access(workspace(root), tenant, output_format)
 
 
 def register(app: typer.Typer) -> None:
