@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
-Severity = Literal["error", "approval"]
+Severity = Literal["error", "approval", "warning"]
 
 
 @dataclass(frozen=True, order=True)
@@ -21,7 +21,7 @@ class Problem:
     severity: Severity = "error"
 
     def text(self) -> str:
-        prefix = "needs platform approval: " if self.severity == "approval" else ""
+        prefix = {"approval": "needs platform approval: ", "warning": "warning: "}.get(self.severity, "")
         where = f"{self.field}: " if self.field else ""
         return f"{self.path}:{self.line}:{self.column}: {where}{prefix}{self.message}"
 
