@@ -12,12 +12,16 @@ BOT_LOGIN = "github-actions[bot]"
 def find_comment(github: GitHub, repo: str, pr: int, marker: str, author: str = BOT_LOGIN) -> int | None:
     """The id of `author`'s comment on the PR that carries `marker`, or None.
 
-    Anyone can paste the marker into a comment; matching the author too keeps the bot from taking over theirs."""
+    Anyone can paste the marker into a comment; matching the author too keeps the bot from taking over theirs.
+    The body must START with the marker: pulumi/actions posts as the same bot, and its comment quotes the preview
+    output (which may carry tenant text, marker included) after its own heading (pulumi/actions
+    `src/libs/pr.ts:75`, `#### :tropical_drink: ...`), so a marker anywhere else is never ours."""
     page = 1
     while True:
         comments = github.request("GET", f"/repos/{repo}/issues/{pr}/comments?per_page=100&page={page}")
         for comment in comments or []:
-            if marker in (comment.get("body") or "") and (comment.get("user") or {}).get("login") == author:
+            body = comment.get("body") or ""
+            if body.startswith(marker + "\n") and (comment.get("user") or {}).get("login") == author:
                 return int(comment["id"])
         if not comments or len(comments) < 100:
             return None
@@ -35,7 +39,7 @@ def check_head(github: GitHub, repo: str, pr: int, head_sha: str) -> None:
 def post_or_update(github: GitHub, repo: str, pr: int, body: str, marker: str = COMMENT_MARKER,
                    author: str = BOT_LOGIN) -> str:
     """Create the comment, or update `author`'s one that is there; returns "created" or "updated"."""
-    if marker not in body:
+    if not body.startswith(marker + "\n"):
         body = f"{marker}\n{body}"
     if len(body) > GITHUB_COMMENT_LIMIT:
         raise ValueError(f"comment is {len(body)} characters; GitHub allows {GITHUB_COMMENT_LIMIT}")
