@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import urllib.parse
+
 from tenantctl.ci.github import GitHub
 from tenantctl.review.plan_report import COMMENT_MARKER, GITHUB_COMMENT_LIMIT
 
@@ -26,6 +28,18 @@ def find_comment(github: GitHub, repo: str, pr: int, marker: str, author: str = 
         if not comments or len(comments) < 100:
             return None
         page += 1
+
+
+def find_pull_request(github: GitHub, repo: str, head_owner: str, head_branch: str, head_sha: str) -> int:
+    """The open PR of `repo` whose head is `head_owner:head_branch` at `head_sha` (from the trusted workflow_run
+    event, never from an artifact). Raises ValueError when there is none or more than one."""
+    query = urllib.parse.urlencode({"state": "open", "head": f"{head_owner}:{head_branch}", "per_page": "100"})
+    pulls = github.request("GET", f"/repos/{repo}/pulls?{query}") or []
+    numbers = [int(pull["number"]) for pull in pulls if (pull.get("head") or {}).get("sha") == head_sha]
+    if len(numbers) != 1:
+        raise ValueError(f"no single open pull request of {repo} has its head at {head_sha} "
+                         f"({len(numbers)} found): not commenting")
+    return numbers[0]
 
 
 def check_head(github: GitHub, repo: str, pr: int, head_sha: str) -> None:

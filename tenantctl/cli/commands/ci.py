@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from tenantctl.checks.revision import RevisionError
-from tenantctl.ci.comment import BOT_LOGIN, check_head, post_or_update
+from tenantctl.ci.comment import BOT_LOGIN, check_head, find_pull_request, post_or_update
 from tenantctl.ci.drift import drift_summary
 from tenantctl.ci.github import GitHub, GitHubError
 from tenantctl.ci.lead_time import lead_time, markdown, merged_pull_request, parse_time
@@ -62,6 +62,28 @@ def post_comment(
     except (GitHubError, ValueError) as exc:
         fail(plain(str(exc)))
     print(f"{action} the plan comment on {repo}#{pr}")
+
+
+@ci_app.command("find-pr")
+def find_pr(
+    repo: Annotated[str, typer.Option(help="owner/name of the repository.")],
+    head_owner: Annotated[str, typer.Option(help="Owner of the PR's head repository (workflow_run event).")],
+    head_branch: Annotated[str, typer.Option(help="The PR's head branch (workflow_run event).")],
+    head_sha: Annotated[str, typer.Option(help="The PR's head commit (workflow_run event).")],
+    github_output: Annotated[bool, typer.Option(help="Also write `pr=<number>` to $GITHUB_OUTPUT.")] = False,
+) -> None:
+    """The number of the open PR at HEAD_SHA, looked up through the API (no artifact is trusted for it)."""
+    try:
+        number = find_pull_request(_github(), repo, head_owner, head_branch, head_sha)
+    except (GitHubError, ValueError) as exc:
+        fail(plain(str(exc)))
+    print(number)
+    if github_output:
+        output = os.environ.get("GITHUB_OUTPUT")
+        if not output:
+            fail("--github-output needs the GITHUB_OUTPUT environment variable", code=EXIT_USAGE)
+        with open(output, "a", encoding="utf-8") as stream:
+            stream.write(f"pr={number}\n")
 
 
 @ci_app.command("affected-stacks")
