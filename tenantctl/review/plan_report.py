@@ -124,7 +124,7 @@ def _markdown_summary(plan: Plan, guardrails: Guardrails) -> list[str]:
     lines += [
         f"- **Cost per year:** {money(plan.cost_before, plan.currency)} → {money(plan.cost_after, plan.currency)} "
         f"(**{signed(delta, plan.currency)}**)",
-        f"- **Guardrails:** {'✅' if guardrails.passed else '❌'} {plain(guardrails.summary, 2000)}",
+        f"- **Guardrails:** {'✅' if guardrails.passed else '❌'} {prose(guardrails.summary, 2000)}",
     ]
     if plan.settings_changes:
         lines.append(f"- **Platform settings changed** ({len(plan.settings_changes)} field(s); approvals above are "

@@ -115,7 +115,7 @@ def guardrail_status(head: Fleet, settings: Settings) -> Guardrails:
     # Policy names are ours and object ids are made of validated DNS labels.
     listed = "; ".join(f"{v.policy} on {plain(v.object, 200)}" for v in violations[:10])
     more = f" and {len(violations) - 10} more" if len(violations) > 10 else ""
-    return Guardrails(False, f"{len(violations)} policy violation(s): {listed}{more} (run `tenantctl check`)")
+    return Guardrails(False, f"{len(violations)} policy violation(s): {listed}{more} (run: tenantctl check)")
 
 
 def register(app: typer.Typer) -> None:
