@@ -10,14 +10,23 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from hypothesis import given, settings as hypothesis_settings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
 from tenantctl.ci.comment import find_comment, post_or_update
 from tenantctl.ci.github import GitHub
 from tenantctl.review.compliance import BACKUP, ControlResult
 from tenantctl.review.plan import FieldChange, ObjectChange, Plan, TenantPlan
-from tenantctl.review.plan_report import COMMENT_MARKER, GITHUB_COMMENT_LIMIT, Guardrails, invalid_markdown, markdown, text
+from tenantctl.review.plan_report import (
+    COMMENT_MARKER,
+    GITHUB_COMMENT_LIMIT,
+    Guardrails,
+    invalid_markdown,
+    markdown,
+    text,
+)
 from tenantctl.source.inert import code, plain, prose, terminal
 from tenantctl.source.problems import Problem
 

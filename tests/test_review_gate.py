@@ -14,7 +14,14 @@ import pytest
 from typer.testing import CliRunner
 
 from tenantctl.cli.app import app
-from tenantctl.source.tree import Entry, Reader, disk_tenant_files, git_tenant_files, resolve_commit, select_tenant_files
+from tenantctl.source.tree import (
+    Entry,
+    Reader,
+    disk_tenant_files,
+    git_tenant_files,
+    resolve_commit,
+    select_tenant_files,
+)
 from tests.conftest import git
 
 runner = CliRunner()

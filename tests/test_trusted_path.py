@@ -6,12 +6,12 @@ the repository, reading the PR's data from git objects — still reports the del
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
 import sys
 import tarfile
-import io
 from pathlib import Path
 
 from tests.conftest import FIXTURE, REPO, git

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 from ruamel.yaml import YAML
@@ -157,7 +158,7 @@ def holds_credentials(job: dict) -> bool:
     """A job with a secret, a deployment environment, a write permission or the workflow's token."""
     permissions = job.get("permissions") or {}
     text = list(strings(job))
-    return ("environment" in job or any("write" == str(value) for value in permissions.values())
+    return ("environment" in job or any(str(value) == "write" for value in permissions.values())
             or any("secrets." in item or "github.token" in item for item in text))
 
 

@@ -23,7 +23,7 @@ from tenantctl.source.tree import (
 )
 from tenantctl.source.yaml import YamlFileError, parse_bytes
 
-__all__ = ["RevisionError", "Side", "read_side", "load_revision"]
+__all__ = ["RevisionError", "Side", "load_revision", "read_side"]
 
 
 @dataclass

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 from tenantctl.checks.loading import Fleet, load_fleet, load_paths, load_settings
 from tenantctl.model.settings import SETTINGS_FILE, Settings

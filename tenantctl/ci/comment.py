@@ -30,7 +30,7 @@ def find_comment(github: GitHub, repo: str, pr: int, marker: str, author: str = 
         page += 1
 
 
-def find_pull_request(github: GitHub, repo: str, head_owner: str, head_branch: str, head_sha: str) -> int:
+def find_pull_request(github: GitHub, repo: str, *, head_owner: str, head_branch: str, head_sha: str) -> int:
     """The open PR of `repo` whose head is `head_owner:head_branch` at `head_sha` (from the trusted workflow_run
     event, never from an artifact). Raises ValueError when there is none or more than one."""
     query = urllib.parse.urlencode({"state": "open", "head": f"{head_owner}:{head_branch}", "per_page": "100"})

@@ -11,15 +11,15 @@ from pathlib import Path
 
 from tenantctl.checks.revision import RevisionError, Side, read_side
 from tenantctl.model.settings import Settings
-from tenantctl.objects.desired_state import fleet_state
+from tenantctl.objects.desired_state import EnvironmentState, fleet_state
 from tenantctl.review.gate import is_program_path
 from tenantctl.source.tree import changed_paths
 
-__all__ = ["RevisionError", "affected_stacks", "matrix", "changed_paths"]
+__all__ = ["RevisionError", "affected_stacks", "changed_paths", "matrix"]
 
 
-def _objects_by_cluster(side: Side) -> dict[str, list]:
-    clusters: dict[str, list] = {}
+def _objects_by_cluster(side: Side) -> dict[str, list[EnvironmentState]]:
+    clusters: dict[str, list[EnvironmentState]] = {}
     for state in fleet_state([loaded.tenant for loaded in side.fleet.tenants], side.settings):
         clusters.setdefault(state.cluster, []).append(state)
     return clusters

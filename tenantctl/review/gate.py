@@ -28,7 +28,7 @@ from tenantctl.source.tree import TENANTS_DIR
 
 if TYPE_CHECKING:
     from tenantctl.checks.revision import Side
-    from tenantctl.review.plan import Plan
+    from tenantctl.review.plan import FieldChange, Plan
 
 # Changes here can change what the Pulumi program registers, on every stack.
 PROGRAM_PREFIXES = ("tenantctl/", "components/", "policies/", "platform/", "requirements/")
@@ -84,8 +84,8 @@ def lifecycle(base: Tenant | None, head: Tenant | None, base_settings: Settings,
     if not base.active and head.active:
         approvals.append("re-activates a decommissioned tenant")
     if (not base.active or not head.active) and (base.owner != head.owner or base.access != head.access):
-        changed = [part for part, differs in (("owner", base.owner != head.owner), ("groups", base.access != head.access))
-                   if differs]
+        differs = (("owner", base.owner != head.owner), ("groups", base.access != head.access))
+        changed = [part for part, different in differs if different]
         approvals.append(f"changes the {' and '.join(changed)} of a decommissioned tenant")
     old, new = CLASSIFICATION_RANK[base.data_classification], CLASSIFICATION_RANK[head.data_classification]
     if new < old:
@@ -110,30 +110,12 @@ def _production_lookalikes(head: Tenant, settings: Settings) -> list[str]:
             if env.production is False and looks_like_production(env_name, settings)]
 
 
-def apply_gate(plan: "Plan", base: "Side | None", head: "Side", changed: list[str] | None,
+def apply_gate(plan: Plan, base: Side | None, head: Side, changed: list[str] | None,
                today: datetime.date) -> None:
     """Fill in the plan's gate fields from both sides and the changed paths (None: not known)."""
     if base is not None:
-        plan.settings_changes = settings_changes(base.settings, head.settings)
-        if plan.settings_changes:
-            plan.platform_approvals.append(f"platform settings changed ({len(plan.settings_changes)} field(s))")
-        if base.settings_note:
-            plan.warnings.append(f"base: {base.settings_note}")
-        head_valid = {loaded.path for loaded in head.fleet.tenants}
-        base_loaded = {loaded.path for loaded in base.fleet.tenants}
-        for problem in base.errors:
-            if problem.path in base_loaded:
-                continue  # the file was read; rules across files are judged on the head
-            if problem.path in head_valid:
-                plan.warnings.append(f"base file {problem.path} could not be read ({problem.message}); it is "
-                                     "valid now and is compared as new")
-            else:
-                plan.blocking.append(f"base file {problem.path} cannot be read: {problem.message}. The plan "
-                                     "cannot tell what happens to this tenant")
-        for problem in base.warnings:
-            plan.warnings.append(f"base: {problem.path} {problem.message}")
-    for problem in head.warnings:
-        plan.warnings.append(f"head: {problem.path} {problem.message}")
+        _compare_sides(plan, base, head)
+    plan.warnings += [f"head: {problem.path} {problem.message}" for problem in head.warnings]
     if changed is not None:
         plan.program_files, plan.workflow_files, plan.other_files = classify_paths(changed)
         if plan.program_files:
@@ -152,7 +134,28 @@ def apply_gate(plan: "Plan", base: "Side | None", head: "Side", changed: list[st
             item.status = "changed"  # e.g. groups of a decommissioned tenant: no object changes, still a change
 
 
-def settings_changes(before: Settings, after: Settings) -> tuple:
-    from tenantctl.review.plan import field_changes  # noqa: PLC0415 - plan imports this module's users
+def _compare_sides(plan: Plan, base: Side, head: Side) -> None:
+    """Settings diff, and what the base holds that cannot be read (blocking unless the head fixes that file)."""
+    plan.settings_changes = settings_changes(base.settings, head.settings)
+    if plan.settings_changes:
+        plan.platform_approvals.append(f"platform settings changed ({len(plan.settings_changes)} field(s))")
+    if base.settings_note:
+        plan.warnings.append(f"base: {base.settings_note}")
+    head_valid = {loaded.path for loaded in head.fleet.tenants}
+    base_loaded = {loaded.path for loaded in base.fleet.tenants}
+    for problem in base.errors:
+        if problem.path in base_loaded:
+            continue  # the file was read; rules across files are judged on the head
+        if problem.path in head_valid:
+            plan.warnings.append(f"base file {problem.path} could not be read ({problem.message}); it is "
+                                 "valid now and is compared as new")
+        else:
+            plan.blocking.append(f"base file {problem.path} cannot be read: {problem.message}. The plan "
+                                 "cannot tell what happens to this tenant")
+    plan.warnings += [f"base: {problem.path} {problem.message}" for problem in base.warnings]
+
+
+def settings_changes(before: Settings, after: Settings) -> tuple[FieldChange, ...]:
+    from tenantctl.review.plan import field_changes
 
     return field_changes(before.model_dump(mode="json"), after.model_dump(mode="json"))

@@ -218,7 +218,7 @@ def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settin
 
 
 def build_plan(base: Fleet | None, head: Fleet, base_settings: Settings, head_settings: Settings,
-               base_ref: str | None, today: datetime.date | None = None) -> Plan:
+               base_ref: str | None, *, today: datetime.date | None = None) -> Plan:
     """Plan every tenant of base and head. Without a base, everything is new."""
     old = base.by_name() if base else {}
     new = head.by_name()

@@ -216,8 +216,9 @@ def invalid_markdown(problems: list[Problem], base: str | None, provenance: str 
     lines = [COMMENT_MARKER, "## Tenant plan", ""]
     if provenance:
         lines += [f"<sub>{prose(provenance, 300)}</sub>", ""]
+    compared = f" (compared with {code(base)})" if base else ""
     lines += ["> [!CAUTION]", f"> **The tenant files of this pull request are invalid ({len(problems)} problem(s)); "
-              "no plan was computed.** Run `tenantctl validate`.", ""]
+              f"no plan was computed{compared}.** Run `tenantctl validate`.", ""]
     lines += _limited([f"- {code(problem.text(), 400)}" for problem in problems], "- … and {count} more")
     return "\n".join(lines) + "\n"
 

@@ -20,7 +20,7 @@ import unicodedata
 MAX_VALUE = 200  # characters of one user value shown in a summary line; the full value is in the JSON plan
 
 _INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn")
-_SAFE_PROSE = re.compile(r"[A-Za-z0-9 .,:;()/+=%'\"?→←≥≤×·—–\-]*")
+_SAFE_PROSE = re.compile("[A-Za-z0-9 .,:;()/+=%'\"?\u2192\u2190\u2265\u2264\u00d7\u00b7\u2014\u2013-]*")
 
 
 def _escape(char: str) -> str:

@@ -91,7 +91,30 @@ def _name_problem(name: bytes) -> str | None:
     return None
 
 
-def select_tenant_files(entries: list[Entry], read: "Reader", folder_kind: str = "folder",
+def entry_verdict(entry: Entry) -> tuple[str, str] | None:
+    """THE rule for one entry of `tenants/`: None when it is a tenant file, else (severity, message)."""
+    lower = entry.name.lower()
+    suffix = TENANT_SUFFIX.encode()
+    name_problem = _name_problem(entry.name)
+    if name_problem:
+        return "error", f"{name_problem}: rename it to <tenant>.yaml (a DNS label)"
+    refusals = {
+        "symlink": "is a symbolic link: tenant files must be regular files (copy the content instead)",
+        "folder": "is a folder: tenant files live directly in tenants/ (sub-folders are not read)",
+        "submodule": "is a git submodule: tenant files must be regular files in this repository",
+    }
+    if entry.kind != "file":
+        return "error", refusals.get(entry.kind, "is not a regular file: tenant files must be regular files")
+    if lower.endswith(tuple(s.encode() for s in YAML_LOOKALIKES)) and not entry.name.endswith(suffix):
+        return "error", f"tenant files end in `{TENANT_SUFFIX}`: rename it (other spellings are not read)"
+    if not entry.name.endswith(suffix):
+        return "warning", "is not a tenant file (tenants/<name>.yaml): not read"
+    if entry.name == suffix:
+        return "error", "has no tenant name: rename it to <tenant>.yaml"
+    return None
+
+
+def select_tenant_files(entries: list[Entry], read: Reader, folder_kind: str = "folder",
                         folder: str = TENANTS_DIR) -> TenantFiles:
     """THE rule set: which entries of `tenants/` are tenant files, which are refused, which are ignored.
     `folder` is how the folder is shown in paths (`tenants`, or a path on disk)."""
@@ -105,34 +128,14 @@ def select_tenant_files(entries: list[Entry], read: "Reader", folder_kind: str =
     wanted: list[tuple[str, Entry]] = []
     for entry in sorted(entries, key=lambda item: item.name):
         path = f"{folder}/{display_name(entry.name)}"
-        lower = entry.name.lower()
-        looks_like_yaml = lower.endswith(tuple(s.encode() for s in YAML_LOOKALIKES))
-
-        def refuse(message: str, *, at: str = path) -> None:
-            result.problems.append(Problem(at, 1, 1, "", message))
-
-        name_problem = _name_problem(entry.name)
-        if name_problem:
-            refuse(f"{name_problem}: rename it to <tenant>.yaml (a DNS label)")
-        elif entry.kind == "symlink":
-            refuse("is a symbolic link: tenant files must be regular files (copy the content instead)")
-        elif entry.kind == "folder":
-            refuse("is a folder: tenant files live directly in tenants/ (sub-folders are not read)")
-        elif entry.kind == "submodule":
-            refuse("is a git submodule: tenant files must be regular files in this repository")
-        elif entry.kind != "file":
-            refuse("is not a regular file: tenant files must be regular files")
-        elif looks_like_yaml and not entry.name.endswith(TENANT_SUFFIX.encode()):
-            refuse(f"tenant files end in `{TENANT_SUFFIX}`: rename it (other spellings are not read)")
-        elif not entry.name.endswith(TENANT_SUFFIX.encode()):
-            result.problems.append(Problem(path, 1, 1, "", "is not a tenant file (tenants/<name>.yaml): not read",
-                                           "warning"))
-        elif entry.name == TENANT_SUFFIX.encode():
-            refuse("has no tenant name: rename it to <tenant>.yaml")
-        else:
+        verdict = entry_verdict(entry)
+        if verdict is None:
             wanted.append((path, entry))
+        else:
+            severity, message = verdict
+            result.problems.append(Problem(path, 1, 1, "", message, severity))  # type: ignore[arg-type]
     contents = read([entry for _, entry in wanted])
-    for (path, entry), content in zip(wanted, contents, strict=True):
+    for (path, _), content in zip(wanted, contents, strict=True):
         if isinstance(content, str):
             result.problems.append(Problem(path, 1, 1, "", f"cannot read the file: {content}"))
         else:
@@ -318,7 +321,8 @@ class _DiskReader(Reader):
         contents: list[bytes | str] = []
         for entry in entries:
             try:
-                descriptor = os.open(entry.ref, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+                flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+                descriptor = os.open(entry.ref, flags)
                 try:
                     if not stat.S_ISREG(os.fstat(descriptor).st_mode):
                         contents.append("not a regular file")

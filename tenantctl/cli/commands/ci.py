@@ -6,16 +6,16 @@ import datetime
 import json
 import os
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
+from tenantctl.checks.loading import SettingsError
 from tenantctl.checks.revision import RevisionError
 from tenantctl.ci.comment import BOT_LOGIN, check_head, find_pull_request, post_or_update
 from tenantctl.ci.drift import drift_summary
 from tenantctl.ci.github import GitHub, GitHubError
 from tenantctl.ci.lead_time import lead_time, markdown, merged_pull_request, parse_time
-from tenantctl.checks.loading import SettingsError
 from tenantctl.ci.preview import PREVIEW, REVIEWED_PREVIEW, failing_step, preview_failure_markdown, preview_marker
 from tenantctl.ci.stacks import affected_stacks, matrix
 from tenantctl.cli.support import RootOption, fail, stderr, workspace
@@ -48,7 +48,7 @@ def post_comment(
     pr: Annotated[int, typer.Option(help="Pull request number.")],
     body_file: Annotated[Path, typer.Option(help="Markdown file with the comment (e.g. plan.md).", exists=True,
                                             dir_okay=False)],
-    head_sha: Annotated[Optional[str], typer.Option(help="Only comment if the PR is at this commit (use it when "
+    head_sha: Annotated[str | None, typer.Option(help="Only comment if the PR is at this commit (use it when "
                                                     "the PR number comes from an artifact).")] = None,
     author: Annotated[str, typer.Option(help="Login that owns the comment (the token's user; a GitHub App's "
                                         "bot login if you use one).")] = BOT_LOGIN,
@@ -74,7 +74,7 @@ def find_pr(
 ) -> None:
     """The number of the open PR at HEAD_SHA, looked up through the API (no artifact is trusted for it)."""
     try:
-        number = find_pull_request(_github(), repo, head_owner, head_branch, head_sha)
+        number = find_pull_request(_github(), repo, head_owner=head_owner, head_branch=head_branch, head_sha=head_sha)
     except (GitHubError, ValueError) as exc:
         fail(plain(str(exc)))
     print(number)
@@ -87,10 +87,10 @@ def find_pr(
 
 
 @ci_app.command("affected-stacks")
-def stacks(
-    base: Annotated[Optional[str], typer.Option(help="Git revision to compare with; empty or all zeros: all.")]
+def stacks(  # noqa: PLR0917 - typer options
+    base: Annotated[str | None, typer.Option(help="Git revision to compare with; empty or all zeros: all.")]
     = None,
-    head: Annotated[Optional[str], typer.Option(help="Git revision to plan (read from git objects); default: the "
+    head: Annotated[str | None, typer.Option(help="Git revision to plan (read from git objects); default: the "
                                                 "working tree.")] = None,
     all_stacks: Annotated[bool, typer.Option("--all", help="Every stack (drift check).")] = False,
     preview_environments: Annotated[bool, typer.Option(
@@ -171,9 +171,9 @@ def _write_new(path: Path, content: bytes) -> None:
 @ci_app.command("preview-failed")
 def preview_failed(
     stack: Annotated[str, typer.Option(help="The stack whose preview failed.")],
-    repo: Annotated[Optional[str], typer.Option(help="owner/name; with --pr, also comment on the PR.")] = None,
-    pr: Annotated[Optional[int], typer.Option(help="Pull request number (verified against --head-sha).")] = None,
-    head_sha: Annotated[Optional[str], typer.Option(help="The PR's head commit that was previewed.")] = None,
+    repo: Annotated[str | None, typer.Option(help="owner/name; with --pr, also comment on the PR.")] = None,
+    pr: Annotated[int | None, typer.Option(help="Pull request number (verified against --head-sha).")] = None,
+    head_sha: Annotated[str | None, typer.Option(help="The PR's head commit that was previewed.")] = None,
     steps_variable: Annotated[str, typer.Option(help="Environment variable holding `toJSON(steps)`.")] = "STEPS",
 ) -> None:
     """A failed preview reaches the PR: markdown for the job summary (stdout) naming the failing step, and, with
@@ -220,7 +220,7 @@ def write_kubeconfig(
 def lead_time_summary(
     repo: Annotated[str, typer.Option(help="owner/name of the repository.")],
     sha: Annotated[str, typer.Option(help="The commit that was applied.")],
-    applied_at: Annotated[Optional[str], typer.Option(help="When it was applied (ISO 8601; default: now).")]
+    applied_at: Annotated[str | None, typer.Option(help="When it was applied (ISO 8601; default: now).")]
     = None,
 ) -> None:
     """Markdown for the job summary: PR opened → merged → applied."""

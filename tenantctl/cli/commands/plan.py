@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -39,17 +39,17 @@ def _side(root: Path, rev: str | None, which: str, fallback: Settings | None = N
         fail(f"the platform settings of the {which} ({plain(rev or 'working tree')}) are invalid")
 
 
-def plan(
-    base: Annotated[Optional[str], typer.Option(help="Git revision to compare with (e.g. main, origin/main). "
+def plan(  # noqa: PLR0917 - typer options
+    base: Annotated[str | None, typer.Option(help="Git revision to compare with (e.g. main, origin/main). "
                                                 "Without it, everything is planned as new.")] = None,
-    head: Annotated[Optional[str], typer.Option(help="Git revision to plan, read from git objects (no "
+    head: Annotated[str | None, typer.Option(help="Git revision to plan, read from git objects (no "
                                                 "checkout). Without it, the working tree.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, markdown (the PR comment) or json.")]
     = Format.text,
-    output: Annotated[Optional[Path], typer.Option(help="Write to this file instead of standard output.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
     provenance: Annotated[str, typer.Option(help="Say which code computed this plan from which data (shown at "
                                             "the top, e.g. in CI).")] = "",
-    today: Annotated[Optional[str], typer.Option(help="Today's date for lifecycle rules (YYYY-MM-DD; tests).",
+    today: Annotated[str | None, typer.Option(help="Today's date for lifecycle rules (YYYY-MM-DD; tests).",
                                                  hidden=True)] = None,
     root: RootOption = Path("."),
 ) -> None:
@@ -74,7 +74,7 @@ def plan(
         except RevisionError as exc:
             fail(f"cannot compare {plain(base)} with the head: {plain(str(exc))}", code=EXIT_USAGE)
     result = build_plan(base_side.fleet if base_side else None, head_side.fleet,
-                        base_side.settings if base_side else head_side.settings, head_side.settings, base, day)
+                        base_side.settings if base_side else head_side.settings, head_side.settings, base, today=day)
     apply_gate(result, base_side, head_side, changed, day)
     result.provenance = provenance
     guardrails = guardrail_status(head_side.fleet, head_side.settings)
