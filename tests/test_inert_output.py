@@ -182,3 +182,25 @@ def test_the_finder_never_takes_the_pulumi_actions_comment() -> None:
     assert post_or_update(GitHub("t", send=fake), "o/r", 7, "## Tenant plan\n") == "created"
     fake = FakeGitHub([pulumi_comment, quoted, ours])
     assert find_comment(GitHub("t", send=fake), "o/r", 7, COMMENT_MARKER) == 3
+
+
+HOSTILE_YAML = '"\\e[2K\\e[1A\\rall good \\u202e[red]x[/red] @example-org/platform-team"'
+
+
+@pytest.mark.parametrize("command", [["validate"], ["validate", "--format", "github"], ["cost"],
+                                     ["cost", "--format", "markdown"], ["plan"], ["report", "access"],
+                                     ["render"]])
+def test_no_command_passes_terminal_escapes_through(scratch_repo, command: list[str]) -> None:
+    """Whether validation accepts or refuses such text, nothing a tenant file holds reaches a terminal raw."""
+    from typer.testing import CliRunner
+
+    from tenantctl.cli.app import app
+
+    path = scratch_repo / "tenants/sandbox.yaml"
+    text_before = path.read_text()
+    path.write_text(text_before.replace("team: Innovatielab", f"team: {HOSTILE_YAML}")
+                    .replace("description: Experiments of the innovation lab", f"description: {HOSTILE_YAML}"))
+    result = CliRunner().invoke(app, [*command, "--root", str(scratch_repo)])
+    output = result.stdout + result.stderr
+    assert "Traceback" not in output
+    assert "\x1b" not in output and "\r" not in output and "\u202e" not in output, output

@@ -353,3 +353,24 @@ def test_production_lookalike_marked_non_production_needs_approval(git_repo: Pat
 def test_ordinary_names_marked_non_production_need_nothing(git_repo: Path) -> None:
     edit(git_repo / "tenants/sandbox.yaml", "  dev:\n", "  reproduce:\n    production: false\n")
     assert approvals_of(git_repo, "sandbox") == []
+
+
+def test_odd_names_in_the_base_never_crash_affected_stacks_or_plan(git_repo: Path) -> None:
+    """Issue 12 class 3: a name with a newline or a non-UTF-8 byte, or a submodule, in the base."""
+    (git_repo / "tenants/odd\nname.yaml").write_text("name: odd\n")
+    with open(os.path.join(os.fsencode(git_repo / "tenants"), b"x\xff.yaml"), "wb") as stream:
+        stream.write(b"name: x\n")
+    head = commit(git_repo)
+    git(git_repo, "update-index", "--add", "--cacheinfo", f"160000,{head},tenants/sub")
+    git(git_repo, "-c", "user.name=t", "-c", "user.email=t@example.org", "commit", "-qm", "submodule")
+    git(git_repo, "branch", "-f", "main")
+    git(git_repo, "rm", "-q", "--cached", "tenants/sub")
+    (git_repo / "tenants/odd\nname.yaml").unlink()
+    os.unlink(os.path.join(os.fsencode(git_repo / "tenants"), b"x\xff.yaml"))
+    commit(git_repo, "clean up")
+    result = runner.invoke(app, ["ci", "affected-stacks", "--root", str(git_repo), "--base", "main", "--head", "HEAD"])
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == [{"stack": "cluster-a"}], "a base that cannot be read affects every stack"
+    code, out, err = plan(git_repo, fmt="text")
+    assert code == 1 and "Traceback" not in out + err
+    assert "tenants/odd\\nname.yaml" in out and "tenants/x\\xff.yaml" in out and "tenants/sub" in out

@@ -19,7 +19,7 @@ import unicodedata
 
 MAX_VALUE = 200  # characters of one user value shown in a summary line; the full value is in the JSON plan
 
-_INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn")
+INVISIBLE = ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn")  # unicodedata categories shown escaped
 _SAFE_PROSE = re.compile("[A-Za-z0-9 .,:;()/+=%'\"?\u2192\u2190\u2265\u2264\u00d7\u00b7\u2014\u2013-]*")
 
 
@@ -33,7 +33,7 @@ def _escape(char: str) -> str:
 
 def plain(value: object, limit: int | None = None) -> str:
     """One line of visible text: every control/format/invisible character escaped; shortened to `limit`."""
-    text = "".join(_escape(char) if unicodedata.category(char) in _INVISIBLE else char for char in str(value))
+    text = "".join(_escape(char) if unicodedata.category(char) in INVISIBLE else char for char in str(value))
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
     return text

@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tenantctl.source.inert import INVISIBLE, plain
 from tenantctl.source.problems import Problem
 
 TENANTS_DIR = "tenants"
@@ -64,21 +65,13 @@ class TenantFiles:
 
 def display_name(raw: bytes) -> str:
     """A file name as it can be shown anywhere: not UTF-8 bytes, control, bidi and zero-width characters escaped."""
-    text = raw.decode("utf-8", "backslashreplace")
-    return "".join(_escape_char(char) for char in text)
-
-
-def _escape_char(char: str) -> str:
-    if char == "\\" or not unsafe_char(char):
-        return char
-    code = ord(char)
-    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+    return plain(raw.decode("utf-8", "backslashreplace"))
 
 
 def unsafe_char(char: str) -> bool:
     """Control characters (C0, DEL, C1), bidi controls, zero-width and other invisible format characters,
     line/paragraph separators."""
-    return unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp", "Co", "Cs", "Cn")
+    return unicodedata.category(char) in INVISIBLE
 
 
 def _name_problem(name: bytes) -> str | None:
