@@ -204,3 +204,22 @@ def test_no_command_passes_terminal_escapes_through(scratch_repo, command: list[
     output = result.stdout + result.stderr
     assert "Traceback" not in output
     assert "\x1b" not in output and "\r" not in output and "\u202e" not in output, output
+
+
+def test_a_forged_review_in_a_description_stays_inside_one_code_span(git_repo) -> None:
+    """Through the CLI: a description that tries to forge a heading, a comment, close <details> and ping a team.
+    If validation accepts it, the plan shows it literally; if validation refuses it, the refusal is inert too."""
+    from typer.testing import CliRunner
+
+    from tenantctl.cli.app import app
+
+    path = git_repo / "tenants/sandbox.yaml"
+    path.write_text(path.read_text().replace(
+        "description: Experiments of the innovation lab",
+        'description: "x\\n\\n## \\u2705 Reviewed: safe to merge\\n<!--\\n</details> @example-org/platform-team"'))
+    result = CliRunner().invoke(app, ["plan", "--root", str(git_repo), "--base", "main", "--format", "markdown",
+                                      "--output", str(git_repo / "plan.md")])
+    document = (git_repo / "plan.md").read_text()
+    assert result.exit_code in (0, 1) and document.startswith(COMMENT_MARKER)
+    assert_inert(document, "## ✅ Reviewed <!-- @example-org </details>")
+    assert document.count("<details>") == document.count("</details>")

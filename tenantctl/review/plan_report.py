@@ -16,7 +16,7 @@ from typing import Any
 from tenantctl.review.compliance import ControlResult
 from tenantctl.review.cost import money
 from tenantctl.review.plan import ObjectChange, Plan, TenantPlan
-from tenantctl.source.inert import code, plain, prose, terminal
+from tenantctl.source.inert import MAX_VALUE, code, plain, prose, terminal
 from tenantctl.source.problems import Problem
 
 COMMENT_MARKER = "<!-- tenant-platform-plan -->"
@@ -55,6 +55,11 @@ def _counts(plan: TenantPlan) -> str:
 # Every user string goes through `code` or `prose` (tenantctl.source.inert): no HTML, comment, heading, table,
 # link or mention can come from a tenant file or the settings.
 
+def span(value: object, limit: int | None = MAX_VALUE) -> str:
+    """A code span in a list line (no table there: `|` needs no escape)."""
+    return code(value, limit, table=False)
+
+
 FULL_PLAN_HINT = ("the full plan is in the `tenant-plan` artifact and the job summary of this run, or run "
                   "`tenantctl plan --base <base>` locally")
 
@@ -89,7 +94,7 @@ def _markdown_summary(plan: Plan, guardrails: Guardrails) -> list[str]:
     touched = plan.touched
     kinds = {status: sum(1 for item in touched if item.status == status) for status in ("new", "changed", "removed")}
     delta = plan.cost_after - plan.cost_before
-    base = code(plan.base) if plan.base else "nothing (everything is new)"
+    base = span(plan.base) if plan.base else "nothing (everything is new)"
     lines = [COMMENT_MARKER, "## Tenant plan", ""]
     if plan.provenance:
         lines += [f"<sub>{prose(plan.provenance, 300)}</sub>", ""]
@@ -100,7 +105,7 @@ def _markdown_summary(plan: Plan, guardrails: Guardrails) -> list[str]:
         lines += ["> [!CAUTION]"]
         if removals:
             lines += [f"> **DATA WOULD BE DELETED: this change removes {len(removals)} namespace(s) or volume(s).**"]
-            lines += _limited([f"> - {code(tenant)}: {code(change.object_id)}" for tenant, change in removals],
+            lines += _limited([f"> - {span(tenant)}: {span(change.object_id)}" for tenant, change in removals],
                               "> - … and {count} more")
             lines += [f"> {DECOMMISSION_HINT}"]
             lines += _limited([f"> - ⚠️ {prose(hint, 400)}" for hint in plan.rename_hints], "> - … and {count} more")
@@ -115,7 +120,7 @@ def _markdown_summary(plan: Plan, guardrails: Guardrails) -> list[str]:
                      + (" and platform changes" if plan.platform_approvals else ""))
         lines += _limited([f"  - platform: {prose(reason)}" for reason in plan.platform_approvals],
                           "  - … and {count} more")
-        lines += _limited([f"  - {code(tenant)}: {'; '.join(prose(reason) for reason in reasons[:10])}"
+        lines += _limited([f"  - {span(tenant)}: {'; '.join(prose(reason) for reason in reasons[:10])}"
                            + (f"; … and {len(reasons) - 10} more" if len(reasons) > 10 else "")
                            for tenant, reasons in approvals.items()], "  - … and {count} more")
     else:
@@ -129,13 +134,13 @@ def _markdown_summary(plan: Plan, guardrails: Guardrails) -> list[str]:
     if plan.settings_changes:
         lines.append(f"- **Platform settings changed** ({len(plan.settings_changes)} field(s); approvals above are "
                      "judged against the base settings):")
-        lines += _limited([f"  - {code(change.path, 120)}: {code(_shown(change.before), 120)} → "
-                           f"{code(_shown(change.after), 120)}" for change in plan.settings_changes],
+        lines += _limited([f"  - {span(change.path, 120)}: {span(_shown(change.before), 120)} → "
+                           f"{span(_shown(change.after), 120)}" for change in plan.settings_changes],
                           "  - … and {count} more")
     if plan.program_files or plan.workflow_files:
         lines.append(f"- **Platform code changed: all stacks affected** ({len(plan.program_files)} program, "
                      f"{len(plan.workflow_files)} workflow file(s)):")
-        lines += _limited([f"  - {code(path, 150)}" for path in plan.program_files + plan.workflow_files],
+        lines += _limited([f"  - {span(path, 150)}" for path in plan.program_files + plan.workflow_files],
                           "  - … and {count} more")
     if plan.other_files:
         lines.append(f"- **Other files changed** (no effect on what is applied): {len(plan.other_files)}")
@@ -153,7 +158,7 @@ def _markdown_platform(plan: Plan) -> list[str]:
     if not plan.other_files:
         return []
     rows = ["", "<details><summary>Other files changed</summary>", ""]
-    rows += [f"- {code(path, 150)}" for path in plan.other_files[:200]]
+    rows += [f"- {span(path, 150)}" for path in plan.other_files[:200]]
     if len(plan.other_files) > 200:
         rows.append(f"- … and {len(plan.other_files) - 200} more")
     return ["\n".join([*rows, "", "</details>"]) + "\n"]
@@ -176,13 +181,13 @@ def _markdown_details(item: TenantPlan, compliance: list[ControlResult] | None, 
     # Inside <summary> markdown is not rendered: the name is HTML-escaped (it is a DNS label anyway).
     lines = ["", f"<details><summary><b>{html.escape(plain(item.tenant, 80))}</b>: {item.status}, "
              f"{_counts(item)}, {signed(item.cost_delta, currency)} per year</summary>", ""]
-    lines += [f"- cost per year of {code(env)}: {money(before, currency)} → {money(after, currency)}"
+    lines += [f"- cost per year of {span(env)}: {money(before, currency)} → {money(after, currency)}"
               for env, (before, after) in item.environment_costs.items()]
     lines += [f"- deploy access `{SYMBOL[change.change]}` {_code(change.text())}" for change in item.deploy]
     for change in item.changes:
-        lines.append(f"- `{SYMBOL[change.change]}` {code(change.object_id)}"
+        lines.append(f"- `{SYMBOL[change.change]}` {span(change.object_id)}"
                      + (" **(data!)**" if change.loses_data else ""))
-        lines += [f"  - {code(field.path)}: {code(_shown(field.before))} → {code(_shown(field.after))}"
+        lines += [f"  - {span(field.path)}: {span(_shown(field.before))} → {span(_shown(field.after))}"
                   for field in change.fields]
     if compliance:
         lines += ["", "| BIO control | Status | Evidence |", "|---|---|---|"]
@@ -216,10 +221,10 @@ def invalid_markdown(problems: list[Problem], base: str | None, provenance: str 
     lines = [COMMENT_MARKER, "## Tenant plan", ""]
     if provenance:
         lines += [f"<sub>{prose(provenance, 300)}</sub>", ""]
-    compared = f" (compared with {code(base)})" if base else ""
+    compared = f" (compared with {span(base)})" if base else ""
     lines += ["> [!CAUTION]", f"> **The tenant files of this pull request are invalid ({len(problems)} problem(s)); "
               f"no plan was computed{compared}.** Run `tenantctl validate`.", ""]
-    lines += _limited([f"- {code(problem.text(), 400)}" for problem in problems], "- … and {count} more")
+    lines += _limited([f"- {span(problem.text(), 400)}" for problem in problems], "- … and {count} more")
     return "\n".join(lines) + "\n"
 
 
