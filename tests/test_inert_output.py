@@ -222,4 +222,7 @@ def test_a_forged_review_in_a_description_stays_inside_one_code_span(git_repo) -
     document = (git_repo / "plan.md").read_text()
     assert result.exit_code in (0, 1) and document.startswith(COMMENT_MARKER)
     assert_inert(document, "## ✅ Reviewed <!-- @example-org </details>")
-    assert document.count("<details>") == document.count("</details>")
+    html = [token.content.strip() for token in tokens(document) if token.type in ("html_block", "html_inline")]
+    opened = sum(part.startswith("<details>") for part in html)
+    closed = sum(part.startswith("</details>") for part in html)
+    assert opened == closed == 1, html
