@@ -23,6 +23,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tenantctl.source.errors import UsageError
 from tenantctl.source.inert import INVISIBLE, plain
 from tenantctl.source.problems import Problem
 
