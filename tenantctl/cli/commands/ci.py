@@ -19,8 +19,8 @@ from tenantctl.ci.lead_time import lead_time, markdown, merged_pull_request, par
 from tenantctl.ci.preview import PREVIEW, REVIEWED_PREVIEW, failing_step, preview_failure_markdown, preview_marker
 from tenantctl.ci.stacks import affected_stacks, matrix
 from tenantctl.cli.support import RootOption, fail, stderr, workspace
-from tenantctl.source.errors import EXIT_USAGE
 from tenantctl.review.gate import classify_paths
+from tenantctl.source.errors import EXIT_USAGE
 from tenantctl.source.inert import plain
 from tenantctl.source.tree import (
     SETTINGS_FILE,
@@ -224,7 +224,7 @@ def lead_time_summary(
     = None,
 ) -> None:
     """Markdown for the job summary: PR opened → merged → applied."""
-    applied = parse_time(applied_at) if applied_at else datetime.datetime.now(datetime.timezone.utc)
+    applied = parse_time(applied_at) if applied_at else datetime.datetime.now(datetime.UTC)
     pull = merged_pull_request(_github(), repo, sha)
     print(markdown(lead_time(pull, applied) if pull else None, sha), end="")
 
