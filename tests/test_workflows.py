@@ -250,12 +250,12 @@ def test_the_untrusted_job_installs_exactly_like_the_readme() -> None:
     assert test in commands
 
 
-def test_jobs_that_reach_the_platform_take_their_runner_from_a_variable() -> None:
-    """Private state backends and API servers need self-hosted runners (docs/ci.md): `vars.RUNNER`. Jobs that run
-    PR code stay on GitHub-hosted runners."""
-    for path, _, name, job in all_jobs():
-        reaches_platform = bool(steps_using(job, "pulumi/actions@"))
-        assert job["runs-on"] == (RUNNER if reaches_platform else "ubuntu-latest"), f"{path}:{name}"
+def test_trusted_jobs_take_their_runner_from_a_variable() -> None:
+    """Private state backends and API servers need self-hosted runners (docs/ci.md): `vars.RUNNER` for every job
+    that runs the protected branch's code. Jobs that run PR code stay on GitHub-hosted runners."""
+    for path, workflow, name, job in all_jobs():
+        runs_pr_code = "pull_request" in triggers(workflow)
+        assert job["runs-on"] == ("ubuntu-latest" if runs_pr_code else RUNNER), f"{path}:{name}"
     assert "vars.RUNNER" in (REPO / "docs/ci.md").read_text()
 
 
