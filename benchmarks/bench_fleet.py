@@ -15,13 +15,14 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
-from tenantctl.checks.revision import load_revision, read_files
+from tenantctl.checks.revision import load_revision
 from tenantctl.checks.workspace import open_workspace
 from tenantctl.objects.desired_state import fleet_state
 from tenantctl.review.plan import build_plan
+from tenantctl.source.tree import git_tenant_files, resolve_commit
 from tenantctl.source.yaml import new_yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,7 +84,7 @@ def main() -> None:
             "render (desired state)": best_of(args.runs, lambda: fleet_state([t.tenant for t in fleet.tenants],
                                                                              ws.settings)),
             "git show per file (baseline)": best_of(1, per_file_git_show),
-            "git cat-file --batch": best_of(args.runs, lambda: read_files(root, "main", "tenants")),
+            "git cat-file --batch": best_of(args.runs, lambda: git_tenant_files(root, resolve_commit(root, "main"))),
             "plan (base vs head)": best_of(args.runs, plan),
         }
     print(f"fleet: {args.tenants} tenants, {2 * args.tenants} namespaces; best of {args.runs} runs")

@@ -41,15 +41,14 @@ def build(settings: Settings, tenants: list[Tenant], cluster: Cluster,
     return components
 
 
-def kubeconfig_input(config: pulumi.Config) -> pulumi.Input[str]:
-    """The kubeconfig: the secret stack setting `kubeconfig`, else the file named by $KUBECONFIG."""
-    secret = config.get_secret("kubeconfig")
-    if secret is not None:
-        return secret
+def kubeconfig_input() -> pulumi.Input[str]:
+    """The kubeconfig: ALWAYS the file named by $KUBECONFIG, i.e. the job's own (read-only for previews, from
+    the GitHub environment). A `kubeconfig` stack setting is never read: a credential stored in the stack would be
+    used by every job that can decrypt the stack, whatever environment it runs in."""
     path = os.environ.get("KUBECONFIG")
     if not path:
-        raise pulumi.RunError("no kubeconfig: set the secret `pulumi config set --secret kubeconfig < file` "
-                              "or the KUBECONFIG environment variable")
+        raise pulumi.RunError("no kubeconfig: set the KUBECONFIG environment variable to the kubeconfig file of "
+                              "this job (CI writes it with `tenantctl ci write-kubeconfig`)")
     return path
 
 
@@ -61,7 +60,7 @@ def run(workspace: Workspace | None = None) -> None:
         problems = "\n".join(problem.text() for problem in errors(fleet.problems))
         raise pulumi.RunError(f"tenant files are invalid; nothing was changed:\n{problems}")
     cluster = ws.settings.cluster_for_stack(pulumi.get_stack())
-    provider = cluster_provider(cluster, kubeconfig_input(pulumi.Config()))
+    provider = cluster_provider(cluster, kubeconfig_input())
     components = build(ws.settings, [loaded.tenant for loaded in fleet.tenants], cluster, provider)
     pulumi.export("cluster", cluster.name)
     pulumi.export("tenants", sorted(components))

@@ -161,9 +161,10 @@ def test_a_program_or_settings_change_affects_every_stack(repo: Path, path: str)
     assert stacks(repo) == ["cluster-a", "cluster-b"]
 
 
-def test_a_stack_file_change_affects_that_stack(repo: Path) -> None:
+def test_a_stack_file_change_affects_every_stack(repo: Path) -> None:
+    """Pulumi*.yaml is the Pulumi project: issue 12 counts any change there as a platform change."""
     (repo / "Pulumi.cluster-b.yaml").write_text("config:\n  kubernetes:enableServerSideApply: true\n")
-    assert stacks(repo) == ["cluster-b"]
+    assert stacks(repo) == ["cluster-a", "cluster-b"]
 
 
 def test_an_unknown_base_is_a_usage_error(repo: Path) -> None:

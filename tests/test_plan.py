@@ -105,7 +105,7 @@ def test_removed_tenant_file_is_shouted_in_the_comment(repo: Path) -> None:
     assert code == 1
     head = out.split("<details>")[0]
     assert "[!CAUTION]" in head and "DATA WOULD BE DELETED" in head
-    assert "`sandbox`: Namespace sandbox-dev" in head
+    assert "`sandbox`: `Namespace sandbox-dev`" in head
 
 
 def test_decommission_revokes_access_but_keeps_data(repo: Path) -> None:

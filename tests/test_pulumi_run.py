@@ -62,3 +62,19 @@ def test_every_cluster_has_a_strict_stack_file(repo_workspace) -> None:
         config = stack["config"]
         assert config["kubernetes:strictMode"] == "true"
         assert not any("deleteUnreachable" in key or "upsertExistingObjects" in key for key in config)
+
+
+def test_a_kubeconfig_stack_setting_is_never_used(repo_workspace, monkeypatch) -> None:
+    """Issue 12: the kubeconfig always comes from the job's environment, never from a stack secret."""
+    from pulumi.runtime import config as runtime_config
+
+    monkeypatch.setenv("KUBECONFIG", "/job/kubeconfig")
+    runtime_config.set_config(f"{PROJECT}:kubeconfig", "apiVersion: v1\nkind: Config\n# admin of the cluster\n")
+    try:
+        monitor = run_program(repo_workspace)
+    finally:
+        runtime_config.CONFIG.get().pop(f"{PROJECT}:kubeconfig", None)
+    [provider] = [r for r in monitor.requests if r.type == "pulumi:providers:kubernetes"]
+    assert MessageToDict(provider.object)["kubeconfig"] == "/job/kubeconfig"
+    source = (Path(__file__).resolve().parent.parent / "components/program.py").read_text()
+    assert "get_secret" not in source and "Config(" not in source

@@ -66,7 +66,7 @@ def test_markdown_summary_comes_before_details(repo_workspace, settings) -> None
     comment = markdown(plan, Guardrails(True, "ok"), {"amt": tenant_compliance(tenant, settings)})
     summary, details = comment.split("<details>", 1)
     assert "Cost per year" in summary and "Guardrails" in summary and "Needs platform approval:** no" in summary
-    assert "| 12.3.1 Backup of information | covered | Schedule velero/amt-prod" in details
+    assert "| 12.3.1 Backup of information | covered | ``Schedule velero/amt-prod" in details
 
 
 def test_compliance_marks_missing_backups_and_revoked_access(repo_workspace, settings) -> None:

@@ -1,63 +1,82 @@
-"""Read tenants and settings as they were at a git revision, without checking it out."""
+"""One side of a change (base or head): settings and tenants, read from git objects or from the working tree.
+
+Both sides go through `tenantctl.source.tree.select_tenant_files` (one rule set); a file refused or unreadable
+on a side is an error of that side, never a missing tenant.
+"""
 
 from __future__ import annotations
 
-import subprocess
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from tenantctl.checks.loading import Fleet, SettingsError, load_fleet, settings_from_document
-from tenantctl.checks.workspace import TENANTS_DIR
-from tenantctl.model.settings import SETTINGS_FILE, Settings
-from tenantctl.source.errors import UsageError
+from tenantctl.checks.loading import Fleet, SettingsError, load_fleet, load_settings, settings_from_document
+from tenantctl.model.settings import Settings
+from tenantctl.source.problems import Problem
+from tenantctl.source.tree import (
+    SETTINGS_FILE,
+    RevisionError,
+    TenantFiles,
+    disk_tenant_files,
+    git_file,
+    git_tenant_files,
+    resolve_commit,
+)
 from tenantctl.source.yaml import YamlFileError, parse_bytes
 
-
-class RevisionError(UsageError):
-    """The revision cannot be read (unknown ref, not a git repository)."""
+__all__ = ["RevisionError", "Side", "load_revision", "read_side"]
 
 
-def _git(root: Path, *args: str, stdin: bytes | None = None) -> bytes:
-    try:
-        result = subprocess.run(["git", *args], cwd=root, input=stdin, capture_output=True, check=True)
-    except FileNotFoundError:
-        raise RevisionError("git is not installed") from None
-    except subprocess.CalledProcessError as exc:
-        raise RevisionError(exc.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed") from None
-    return result.stdout
+@dataclass
+class Side:
+    """Settings and tenants of one side. `commit` is None for the working tree."""
+
+    label: str
+    commit: str | None
+    settings: Settings
+    fleet: Fleet
+    files: TenantFiles
+    settings_note: str = ""  # e.g. "no settings file at this revision: the head's are used"
+    problems: list[Problem] = field(default_factory=list)  # settings problems of this side
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted([p for p in self.fleet.problems if p.severity == "error"] + self.problems)
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.files.problems if p.severity == "warning"]
 
 
-def read_files(root: Path, ref: str, folder: str) -> dict[str, bytes]:
-    """All files under `folder` at `ref`, by path; one `git cat-file --batch` for all of them."""
-    _git(root, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}")
-    listing = _git(root, "ls-tree", "-r", "-z", "--name-only", ref, "--", f"{folder}/").split(b"\0")
-    paths = [path.decode() for path in listing if path]
-    if not paths:
-        return {}
-    batch = _git(root, "cat-file", "--batch", stdin="".join(f"{ref}:{path}\n" for path in paths).encode())
-    files: dict[str, bytes] = {}
-    offset = 0
-    for path in paths:
-        header_end = batch.index(b"\n", offset)
-        size = int(batch[offset:header_end].split()[2])
-        files[path] = batch[header_end + 1: header_end + 1 + size]
-        offset = header_end + 1 + size + 1
-    return files
-
-
-def revision_settings(root: Path, ref: str, fallback: Settings) -> Settings:
-    """Platform settings at `ref`; the current ones if the revision had none or they were invalid."""
-    raw = read_files(root, ref, str(Path(SETTINGS_FILE).parent)).get(SETTINGS_FILE)
+def _settings_at(root: Path, commit: str | None) -> Settings | None:
+    if commit is None:
+        path = root / SETTINGS_FILE
+        return load_settings(path) if path.exists() or path.is_symlink() else None
+    raw = git_file(root, commit, SETTINGS_FILE)
     if raw is None:
-        return fallback
+        return None
     try:
-        return settings_from_document(parse_bytes(raw, f"{ref}:{SETTINGS_FILE}"))
-    except (YamlFileError, SettingsError):
-        return fallback
+        return settings_from_document(parse_bytes(raw, f"{commit[:12]}:{SETTINGS_FILE}"))
+    except YamlFileError as exc:
+        raise SettingsError([exc.problem]) from None
+
+
+def read_side(root: Path, rev: str | None, fallback: Settings | None = None) -> Side:
+    """Read one side: `rev` from git objects (no checkout), or the working tree when `rev` is None.
+
+    Raises RevisionError for an unknown revision and SettingsError for invalid settings (both loud)."""
+    commit = resolve_commit(root, rev) if rev is not None else None
+    settings, note = _settings_at(root, commit), ""
+    if settings is None:
+        if fallback is None:
+            raise RevisionError(f"no {SETTINGS_FILE} at {rev or 'the working tree'}")
+        settings, note = fallback, f"no {SETTINGS_FILE} at this revision: the other side's settings are used"
+    files = git_tenant_files(root, commit) if commit is not None else disk_tenant_files(root)
+    fleet = load_fleet(files.files, settings)
+    fleet.problems = sorted(fleet.problems + files.problems)
+    return Side(rev or "working tree", commit, settings, fleet, files, note)
 
 
 def load_revision(root: Path, ref: str, fallback: Settings) -> tuple[Settings, Fleet]:
-    """The settings and tenants at `ref`, checked as `tenantctl validate` would have checked them."""
-    settings = revision_settings(root, ref, fallback)
-    files = read_files(root, ref, TENANTS_DIR)
-    tenant_files = sorted((path, raw) for path, raw in files.items() if path.endswith((".yaml", ".yml")))
-    return settings, load_fleet(tenant_files, settings)
+    """The settings and tenants at `ref` (kept for callers that need only these two)."""
+    side = read_side(root, ref, fallback)
+    return side.settings, side.fleet

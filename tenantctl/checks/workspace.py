@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
-from tenantctl.checks.loading import Fleet, load_paths, load_settings
+from tenantctl.checks.loading import Fleet, load_fleet, load_paths, load_settings
 from tenantctl.model.settings import SETTINGS_FILE, Settings
+from tenantctl.source.tree import disk_tenant_files
 
 TENANTS_DIR = "tenants"
 
@@ -27,8 +28,14 @@ class Workspace:
         return self.tenants_dir / f"{name}.yaml"
 
     def load(self, paths: Sequence[Path] = ()) -> Fleet:
-        """Load and check the given tenant files (default: the whole tenants folder)."""
-        return load_paths(list(paths) or [self.tenants_dir], self.settings)
+        """Load and check the given tenant files (default: the whole tenants folder, under the same rules as a git
+        revision: see `tenantctl.source.tree`)."""
+        if paths:
+            return load_paths(list(paths), self.settings)
+        files = disk_tenant_files(self.root, str(self.tenants_dir))
+        fleet = load_fleet(files.files, self.settings)
+        fleet.problems = sorted(fleet.problems + files.problems)
+        return fleet
 
 
 def open_workspace(root: Path = Path(".")) -> Workspace:

@@ -8,11 +8,13 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tenantctl.checks.loading import Fleet
 from tenantctl.checks.workspace import Workspace, open_workspace
 from tenantctl.source.errors import EXIT_INVALID
+from tenantctl.source.inert import plain, prose
 from tenantctl.source.problems import errors
 
 RootOption = Annotated[Path, typer.Option("--root", help="Repository root (holds tenants/ and platform/).",
@@ -29,7 +31,7 @@ class Format(str, Enum):
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    stderr.print(f"[red]error:[/red] {message}")
+    stderr.print(f"[red]error:[/red] {escape(message)}")
     raise typer.Exit(code)
 
 
@@ -49,13 +51,15 @@ def valid_fleet(ws: Workspace) -> Fleet:
 
 
 def print_table(title: str, headers: list[str], rows: list[list[str]]) -> None:
-    """A rich table on a terminal; aligned plain-text columns when piped or in CI logs."""
+    """A rich table on a terminal; aligned plain-text columns when piped or in CI logs. Cells from tenant files
+    are shown with control, ANSI and bidi characters escaped."""
+    rows = [[plain(cell) for cell in row] for row in rows]
     if stdout.is_terminal:
         table = Table(title=title, show_lines=False)
         for header in headers:
             table.add_column(header, overflow="fold")
         for row in rows:
-            table.add_row(*row)
+            table.add_row(*(escape(cell) for cell in row))  # no rich markup from tenant files
         stdout.print(table)
         return
     widths = [max(len(str(cell)) for cell in column) for column in zip(headers, *rows, strict=True)]
@@ -69,7 +73,7 @@ def print_rows(output_format: Format, title: str, headers: list[str], rows: list
     if output_format is Format.markdown:
         print(f"| {' | '.join(headers)} |\n|{'---|' * len(headers)}")
         for row in rows:
-            print(f"| {' | '.join(row)} |")
+            print(f"| {' | '.join(prose(cell) for cell in row)} |")
         return
     print_table(title, headers, rows)
 

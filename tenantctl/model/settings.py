@@ -87,6 +87,13 @@ class Pricing(Strict):
     backup_storage_factor: Decimal = Field(ge=0)
 
 
+class LifecycleSettings(Strict):
+    """Rules for decommissioning (checked by `tenantctl plan` against the base revision)."""
+
+    min_retention_days: int = Field(default=30, ge=0, description="When `retain_until` is first set (or moved "
+                                    "earlier), it must be at least this many days ahead.")
+
+
 class Preset(Strict):
     """A size teams pick with one flag (`tenantctl new NAME --size medium`)."""
 
@@ -126,6 +133,7 @@ class Settings(Strict):
     code_owners: CodeOwnerSettings | None = None
     ci_identity_providers: list[CiIdentityProvider] = Field(default=[], description="CI systems whose OIDC "
                                                             "tokens may deploy (docs/deploy-access.md).")
+    lifecycle: LifecycleSettings = LifecycleSettings()
 
     @model_validator(mode="after")
     def _default_cluster_exists(self) -> "Settings":

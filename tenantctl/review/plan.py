@@ -85,6 +85,15 @@ class Plan:
     currency: str
     price_label: str
     tenants: list[TenantPlan]
+    # Filled in by tenantctl.review.gate.apply_gate: what else changes what gets applied.
+    settings_changes: tuple[FieldChange, ...] = ()
+    program_files: list[str] = field(default_factory=list)
+    workflow_files: list[str] = field(default_factory=list)
+    other_files: list[str] | None = None  # None: the changed files are not known (no base)
+    blocking: list[str] = field(default_factory=list)  # errors that fail the plan besides data removals
+    platform_approvals: list[str] = field(default_factory=list)  # approvals not tied to one tenant
+    warnings: list[str] = field(default_factory=list)
+    provenance: str = ""  # which code computed this plan, from which data
 
     @property
     def touched(self) -> list[TenantPlan]:
@@ -103,6 +112,11 @@ class Plan:
         """Data removals that are not the end of a finished decommission: these fail the plan."""
         ended = {plan.tenant for plan in self.tenants if plan.retention_ended}
         return [(tenant, change) for tenant, change in self.data_removals if tenant not in ended]
+
+    @property
+    def fails(self) -> bool:
+        """The plan fails (exit 1): data would be deleted, or a gate rule blocks the change."""
+        return bool(self.blocking_removals or self.blocking)
 
     @property
     def rename_hints(self) -> list[str]:
@@ -191,7 +205,8 @@ def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settin
         tenant=name, status=status, changes=changes,
         cost_before=cost_before.yearly if cost_before else Decimal(0),
         cost_after=cost_after.yearly if cost_after else Decimal(0),
-        approvals=approval_reasons(head, head_settings) if head else [],
+        # Judged against the BASE settings: a PR cannot raise the thresholds it is judged by.
+        approvals=approval_reasons(head, base_settings) if head else [],
         decommissioned=bool(head and not head.active),
         retention_ended=bool(head is None and base and not base.active and base.retain_until
                              and base.retain_until < (today or datetime.date.today())),
@@ -203,11 +218,11 @@ def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settin
 
 
 def build_plan(base: Fleet | None, head: Fleet, base_settings: Settings, head_settings: Settings,
-               base_ref: str | None) -> Plan:
+               base_ref: str | None, *, today: datetime.date | None = None) -> Plan:
     """Plan every tenant of base and head. Without a base, everything is new."""
     old = base.by_name() if base else {}
     new = head.by_name()
-    plans = [tenant_plan(name, old.get(name), new.get(name), base_settings, head_settings)
+    plans = [tenant_plan(name, old.get(name), new.get(name), base_settings, head_settings, today)
              for name in sorted(old.keys() | new.keys())]
     pricing = head_settings.pricing
     return Plan(base_ref, pricing.currency, pricing.label, plans)

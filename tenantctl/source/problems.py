@@ -6,7 +6,9 @@ import json
 from dataclasses import asdict, dataclass
 from typing import Iterable, Literal
 
-Severity = Literal["error", "approval"]
+from tenantctl.source.inert import plain
+
+Severity = Literal["error", "approval", "warning"]
 
 
 @dataclass(frozen=True, order=True)
@@ -21,16 +23,17 @@ class Problem:
     severity: Severity = "error"
 
     def text(self) -> str:
-        prefix = "needs platform approval: " if self.severity == "approval" else ""
-        where = f"{self.field}: " if self.field else ""
-        return f"{self.path}:{self.line}:{self.column}: {where}{prefix}{self.message}"
+        """One line: control, ANSI, bidi and invisible characters from the file are shown escaped (`\\x1b`)."""
+        prefix = {"approval": "needs platform approval: ", "warning": "warning: "}.get(self.severity, "")
+        where = f"{plain(self.field)}: " if self.field else ""
+        return f"{plain(self.path)}:{self.line}:{self.column}: {where}{prefix}{plain(self.message)}"
 
     def github(self) -> str:
         level = "error" if self.severity == "error" else "warning"
         title = "needs platform approval" if self.severity == "approval" else self.field or "tenant file"
         message = f"{self.field}: {self.message}" if self.field else self.message
-        return (f"::{level} file={_escape_property(self.path)},line={self.line},col={self.column},"
-                f"title={_escape_property(title)}::{_escape(message)}")
+        return (f"::{level} file={_escape_property(plain(self.path))},line={self.line},col={self.column},"
+                f"title={_escape_property(plain(title))}::{_escape(plain(message))}")
 
 
 def _escape(text: str) -> str:

@@ -1,69 +1,109 @@
-"""`tenantctl plan`: what a change does, offline: objects added/changed/removed, cost delta, approvals."""
+"""`tenantctl plan`: what a change does, offline: objects added/changed/removed, cost delta, approvals.
+
+Both sides are read by one function under one rule set (`tenantctl.checks.revision.read_side`): `--base REV`
+and `--head REV` from git objects (no checkout, so trusted code can plan a pull request's data), the head from
+the working tree when `--head` is left out.
+"""
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from tenantctl.checks.loading import Fleet
-from tenantctl.checks.revision import RevisionError, load_revision
-from tenantctl.cli.support import (
-    Format,
-    RootOption,
-    fail,
-    print_lines,
-    stderr,
-    valid_fleet,
-    workspace,
-)
+from tenantctl.checks.loading import Fleet, SettingsError
+from tenantctl.checks.revision import RevisionError, Side, read_side
+from tenantctl.cli.support import Format, RootOption, fail, print_lines, stderr
 from tenantctl.model.settings import Settings
 from tenantctl.objects.desired_state import fleet_objects
 from tenantctl.objects.guardrails import SPECS, check_objects
 from tenantctl.review.compliance import tenant_compliance
+from tenantctl.review.gate import apply_gate
 from tenantctl.review.plan import build_plan
-from tenantctl.review.plan_report import Guardrails, as_json, markdown, text
+from tenantctl.review.plan_report import Guardrails, as_json, invalid_markdown, markdown, text
 from tenantctl.source.errors import EXIT_INVALID, EXIT_USAGE
+from tenantctl.source.inert import plain
+from tenantctl.source.tree import changed_paths
 
 
-def plan(
-    base: Annotated[Optional[str], typer.Option(help="Git revision to compare with (e.g. main, origin/main). "
+def _side(root: Path, rev: str | None, which: str, fallback: Settings | None = None) -> Side:
+    try:
+        return read_side(root, rev, fallback)
+    except RevisionError as exc:
+        fail(f"cannot read revision {plain(repr(rev))} ({which}): {plain(str(exc))}", code=EXIT_USAGE)
+    except SettingsError as exc:
+        for problem in exc.problems:
+            stderr.print(plain(problem.text()), markup=False)
+        fail(f"the platform settings of the {which} ({plain(rev or 'working tree')}) are invalid")
+
+
+def plan(  # noqa: PLR0917 - typer options
+    base: Annotated[str | None, typer.Option(help="Git revision to compare with (e.g. main, origin/main). "
                                                 "Without it, everything is planned as new.")] = None,
+    head: Annotated[str | None, typer.Option(help="Git revision to plan, read from git objects (no "
+                                                "checkout). Without it, the working tree.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, markdown (the PR comment) or json.")]
     = Format.text,
-    output: Annotated[Optional[Path], typer.Option(help="Write to this file instead of standard output.")] = None,
+    output: Annotated[Path | None, typer.Option(help="Write to this file instead of standard output.")] = None,
+    provenance: Annotated[str, typer.Option(help="Say which code computed this plan from which data (shown at "
+                                            "the top, e.g. in CI).")] = "",
+    today: Annotated[str | None, typer.Option(help="Today's date for lifecycle rules (YYYY-MM-DD; tests).",
+                                                 hidden=True)] = None,
     root: RootOption = Path("."),
 ) -> None:
-    """Compare the tenants at BASE with the working tree. Exit 1 if data (namespaces, volumes) would be deleted."""
-    ws = workspace(root)
-    head = valid_fleet(ws)
-    base_settings, base_fleet = ws.settings, None
-    if base is not None:
+    """Compare the tenants at BASE with HEAD. Exit 1 if data would be deleted, a rule refuses the change, or the
+    tenant files are invalid; 2 for a usage error (unknown revision)."""
+    try:
+        day = datetime.date.fromisoformat(today) if today else datetime.date.today()
+    except ValueError:
+        fail(f"--today {plain(repr(today))} is not a date (YYYY-MM-DD)", code=EXIT_USAGE)
+    head_side = _side(root, head, "head")
+    if head_side.errors:
+        for problem in head_side.errors:
+            stderr.print(plain(problem.text()), markup=False)
+        if output_format is Format.markdown:
+            _write(invalid_markdown(head_side.errors, base, provenance), output, output_format)
+        fail("the tenant files are invalid; run `tenantctl validate` for details")
+    base_side = _side(root, base, "base", head_side.settings) if base is not None else None
+    changed = None
+    if base_side is not None:
         try:
-            base_settings, base_fleet = load_revision(root, base, ws.settings)
+            changed = changed_paths(root, base_side.commit or "", head_side.commit)
         except RevisionError as exc:
-            fail(f"cannot read revision {base!r}: {exc}", code=EXIT_USAGE)
-    result = build_plan(base_fleet, head, base_settings, ws.settings, base)
-    guardrails = guardrail_status(head, ws.settings)
+            fail(f"cannot compare {plain(base)} with the head: {plain(str(exc))}", code=EXIT_USAGE)
+    result = build_plan(base_side.fleet if base_side else None, head_side.fleet,
+                        base_side.settings if base_side else head_side.settings, head_side.settings, base, today=day)
+    apply_gate(result, base_side, head_side, changed, day)
+    result.provenance = provenance
+    guardrails = guardrail_status(head_side.fleet, head_side.settings)
     if output_format is Format.markdown:
-        compliance = {loaded.tenant.name: tenant_compliance(loaded.tenant, ws.settings) for loaded in head.tenants
-                      if loaded.tenant.name in {item.tenant for item in result.touched}}
+        touched = {item.tenant for item in result.touched}
+        compliance = {loaded.tenant.name: tenant_compliance(loaded.tenant, head_side.settings)
+                      for loaded in head_side.fleet.tenants if loaded.tenant.name in touched}
         rendered = markdown(result, guardrails, compliance)
     elif output_format is Format.json:
         rendered = as_json(result, guardrails)
     else:
         rendered = text(result, guardrails)
+    _write(rendered, output, output_format)
+    if result.fails:
+        if result.blocking_removals:
+            stderr.print(f"plan: {len(result.blocking_removals)} namespace(s)/volume(s) would be deleted; "
+                         "use `status: decommissioned` instead", markup=False)
+        if result.blocking:
+            stderr.print(f"plan: the change is refused: {len(result.blocking)} problem(s)", markup=False)
+        raise typer.Exit(EXIT_INVALID)
+
+
+def _write(rendered: str, output: Path | None, output_format: Format) -> None:
     if output is not None:
         output.write_text(rendered, encoding="utf-8")
     elif output_format is Format.text:
         print_lines(rendered)
     else:
         print(rendered, end="")
-    if result.blocking_removals:
-        stderr.print(f"plan: {len(result.blocking_removals)} namespace(s)/volume(s) would be deleted; "
-                     "use `status: decommissioned` instead", markup=False)
-        raise typer.Exit(EXIT_INVALID)
 
 
 def guardrail_status(head: Fleet, settings: Settings) -> Guardrails:
@@ -72,9 +112,10 @@ def guardrail_status(head: Fleet, settings: Settings) -> Guardrails:
     violations = check_objects(objects, settings)
     if not violations:
         return Guardrails(True, f"{len(head.tenants)} tenant file(s) valid; {len(SPECS)} policies passed")
-    listed = "; ".join(f"{v.policy} on {v.object}" for v in violations[:10])
+    # Policy names are ours and object ids are made of validated DNS labels.
+    listed = "; ".join(f"{v.policy} on {plain(v.object, 200)}" for v in violations[:10])
     more = f" and {len(violations) - 10} more" if len(violations) > 10 else ""
-    return Guardrails(False, f"{len(violations)} policy violation(s): {listed}{more} (run `tenantctl check`)")
+    return Guardrails(False, f"{len(violations)} policy violation(s): {listed}{more} (run: tenantctl check)")
 
 
 def register(app: typer.Typer) -> None:
