@@ -102,12 +102,12 @@ def tenant_text(rng: random.Random, name: str, team: str) -> str:
             else:
                 lines += [f"  {role}:", *(f'    - "{m}"' for m in members)]
     lines.append("environments:")
-    count = rng.choice([1, 2, 2, 2, 3, 3, 4, 5, 6])
+    # 1-6 environments, two on average (the peer's fleet: 1,460 namespaces for 721 tenants)
+    count = rng.choices([1, 2, 3, 4, 5, 6], weights=[25, 50, 15, 5, 3, 2])[0]
     names = rng.sample(ENVIRONMENTS, count)
     for env in names:
-        if len(name) + 1 + len(env) > 63:
-            env = env[: 63 - len(name) - 1] or "x"
-        lines += environment_lines(rng, env, classification, flow)
+        fitted = env if len(name) + 1 + len(env) <= 63 else env[: 63 - len(name) - 1] or "x"
+        lines += environment_lines(rng, fitted, classification, flow)
     return "\n".join(lines) + "\n"
 
 

@@ -23,7 +23,7 @@ class Mocks(pulumi.runtime.Mocks):
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str, dict[str, Any]]:
         return f"{args.name}-id", dict(args.inputs)
 
-    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list | None]:
+    def call(self, _args: pulumi.runtime.MockCallArgs) -> tuple[dict[str, Any], list | None]:
         return {}, None
 
 
@@ -32,7 +32,7 @@ class CountingMonitor(mocks.MockMonitor):
         super().__init__(mock)
         self.count = 0
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResource(self, request: Any) -> Any:
         self.count += 1
         return super().RegisterResource(request)
 

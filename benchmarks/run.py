@@ -59,7 +59,7 @@ def best(runs: int, command: list[str], cwd: Path, env: dict[str, str], before=N
     return min(results)
 
 
-def jobs(root: Path, cache: Path, count: int, pulumi_max: int) -> list[tuple[str, list[str], object]]:
+def jobs(cache: Path, count: int, pulumi_max: int) -> list[tuple[str, list[str], object]]:
     tenantctl = [sys.executable, "-m", "tenantctl"]
 
     def cold() -> None:
@@ -96,7 +96,7 @@ def main() -> None:
             env["TENANTCTL_CACHE_DIR"] = str(cache)
             if startup is None:
                 startup = best(max(args.runs, 3), [sys.executable, "-m", "tenantctl", "validate", "--help"], root, env)
-            for name, command, before in jobs(root, cache, count, args.pulumi_max):
+            for name, command, before in jobs(cache, count, args.pulumi_max):
                 results.setdefault(name, {})[count] = best(args.runs, command, root, env, before)
                 seconds, rss = results[name][count]
                 print(f"  N={count:>6} {name:<45} {seconds:8.2f} s {rss:8.0f} MiB", file=sys.stderr, flush=True)
@@ -114,7 +114,7 @@ def table(results: dict[str, dict[int, tuple[float, float]]], sizes: list[int],
                 cells.append("—")
                 continue
             seconds, rss = by_size[n]
-            ratio = "" if name.startswith("floor") else f" ({seconds / floor[n][0]:.1f}×)"
+            ratio = "" if name.startswith("floor") else f" ({seconds / floor[n][0]:.1f}×)"  # noqa: RUF001
             per_tenant = f", {seconds / n * 1000:.1f} ms/tenant" if name.startswith("Pulumi") else ""
             cells.append(f"{seconds:.2f} s{ratio}{per_tenant}, {rss:.0f} MiB")
         lines.append(f"| {name} | " + " | ".join(cells) + " |")

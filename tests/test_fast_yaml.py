@@ -40,7 +40,7 @@ def shape(node: Any) -> Any:
 def ruamel_only(text: str) -> Any:
     """What the ruamel path makes of `text`: a document's shape, or its problem's text."""
     original = yaml_source.fast_load
-    yaml_source.fast_load = lambda text: None
+    yaml_source.fast_load = lambda _text: None
     try:
         return shape(parse_text(text, "t.yaml").data)
     except YamlFileError as exc:
@@ -102,7 +102,8 @@ def test_unusual_input_takes_the_ruamel_path(text: str) -> None:
 def test_yaml_1_2_core_scalars(text: str, value: Any) -> None:
     data = fast_load(text)
     assert isinstance(data, Mapping)
-    assert data["a"] == value and type(data["a"]) is type(ruamel_only_value(text))
+    assert data["a"] == value
+    assert type(data["a"]) is type(ruamel_only_value(text))
     assert agrees(text)
 
 

@@ -29,6 +29,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString, SingleQuotedScala
 
 try:  # PyYAML built with libyaml; without it every file takes the ruamel path
     from yaml._yaml import CParser
+    from yaml.error import YAMLError as PyYamlError
     from yaml.events import (
         DocumentEndEvent,
         DocumentStartEvent,
@@ -40,7 +41,6 @@ try:  # PyYAML built with libyaml; without it every file takes the ruamel path
         StreamEndEvent,
         StreamStartEvent,
     )
-    from yaml.error import YAMLError as PyYamlError
 except ImportError:  # pragma: no cover - PyYAML is a dependency, libyaml normally comes with its wheel
     CParser = None
 
@@ -52,11 +52,19 @@ STR, BOOL, NULL, INT, FLOAT, TIMESTAMP = (f"tag:yaml.org,2002:{name}" for name i
 
 # ruamel's YAML 1.2 implicit resolvers, by first character, in ruamel's order (ruamel/yaml/resolver.py,
 # VersionedResolver.resolve: the first regexp that matches decides the tag; no match means text).
-_RESOLVERS: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+_RESOLVERS: dict[str, list[tuple[str, Any]]] = {}
 for _versions, _tag, _regexp, _first in implicit_resolvers:
     if (1, 2) in _versions:
         for _char in _first:
-            _RESOLVERS.setdefault(_char, []).append((_tag, _regexp))
+            _RESOLVERS.setdefault(_char, []).append((_tag, _regexp.match))  # the compiled pattern's match
+
+
+def resolve_plain(value: str) -> str:
+    """The tag ruamel gives `value` written as a plain scalar under YAML 1.2 (`tag:yaml.org,2002:str`: text)."""
+    for tag, match in _RESOLVERS.get(value[0] if value else "", ()):
+        if match(value):
+            return tag
+    return STR
 
 # Characters every parser agrees on; anything else (tab, CR, NEL, LS/PS, BOM, controls, surrogates) gives up.
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
@@ -107,7 +115,7 @@ def _constructor() -> Any:
 _ruamel_constructor: Any = None
 
 
-def _scalar(event: Any) -> Any:
+def _scalar(event: Any) -> Any:  # noqa: PLR0911 - one return per kind of scalar
     if event.anchor is not None or event.tag is not None:
         raise GiveUp
     style, value = event.style, event.value
@@ -117,10 +125,8 @@ def _scalar(event: Any) -> Any:
         return SingleQuotedScalarString(value)
     if style:  # block scalars: ruamel keeps comments and fold positions on them
         raise GiveUp
-    for tag, regexp in _RESOLVERS.get(value[0] if value else "", ()):
-        if regexp.match(value):
-            break
-    else:
+    tag = resolve_plain(value)
+    if tag == STR:
         return value
     if tag == NULL:
         return None
@@ -136,7 +142,7 @@ def _scalar(event: Any) -> Any:
         node = ScalarNode(tag, value, event.start_mark, event.end_mark)
         try:
             return _ruamel_constructor.yaml_constructors[tag](_ruamel_constructor, node)
-        except Exception:  # noqa: BLE001 - whatever ruamel makes of it, it says so on its own path
+        except Exception:
             raise GiveUp from None
     raise GiveUp
 
@@ -149,11 +155,11 @@ def fast_load(text: str) -> Mapping | None:
         return _build(CParser(text))
     except (GiveUp, PyYamlError, RecursionError):
         return None
-    except Exception:  # noqa: BLE001 - anything unexpected: ruamel decides
+    except Exception:
         return None
 
 
-def _build(parser: Any) -> Mapping:
+def _build(parser: Any) -> Mapping:  # noqa: PLR0912 - one loop over the events, kept flat for speed
     get = parser.get_event
     if type(get()) is not StreamStartEvent:
         raise GiveUp
