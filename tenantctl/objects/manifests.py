@@ -81,13 +81,26 @@ def _emitter(emitter_class: Any) -> Any:
     return _EMITTER[0]
 
 
+_TEXTS: tuple[dict[str, str | None], dict[str, str | None]] = ({}, {})  # value texts, key texts
+
+
+def _text(value: str, key: bool) -> str:
+    """A string as ruamel writes it (plain or single-quoted), remembered per string."""
+    cache = _TEXTS[key]
+    text = cache.get(value, "")
+    if text == "":
+        style = _text_style(value, key)
+        text = None if style is None else value if style == "" else "'" + value.replace("'", "''") + "'"
+        cache[value] = text
+    if text is None:
+        raise _GiveUp
+    return text
+
+
 def _scalar(value: Any, key: bool = False) -> str:
     kind = type(value)
     if kind is str:
-        style = _text_style(value, key)
-        if style is None:
-            raise _GiveUp
-        return value if style == "" else "'" + value.replace("'", "''") + "'"
+        return _text(value, key) if value else _give_up()
     if kind is bool:
         return "true" if value else "false"
     if kind is int:
@@ -95,6 +108,10 @@ def _scalar(value: Any, key: bool = False) -> str:
     if value is None:
         return "null"
     raise _GiveUp  # floats, str subclasses, anything else: ruamel decides
+
+
+def _give_up() -> str:
+    raise _GiveUp
 
 
 def _line(lines: list[str], start: str, text: str, indent: int) -> None:
@@ -141,26 +158,59 @@ def _fold_plain(text: str, column: int, indent: int) -> str:
     return "".join(out)
 
 
+_FLAT: dict[Any, list[str]] = {}  # lines of flat mappings (labels, quotas) already written, by content
+
+
 def _mapping(node: dict[str, Any], column: int, first: str, lines: list[str], seen: set[int]) -> None:
     """A block mapping at `column`; its first key goes after `first` (a sequence item's dash) when given."""
     if type(node) is not dict or id(node) in seen:
         raise _GiveUp  # a dict subclass, or an object ruamel would write with an anchor and an alias
     seen.add(id(node))
+    if not first:  # the same labels are written for every object of an environment: reuse their lines
+        try:
+            memo = (column, tuple(node.items()), tuple(map(type, node.values())))
+            cached = _FLAT.get(memo)
+        except TypeError:  # a nested mapping or list: not flat
+            memo = cached = None
+        if cached is not None:
+            lines.extend(cached)
+            return
+        if memo is not None:
+            flat: list[str] = []
+            _entries(node, column, "", flat, seen)
+            _FLAT[memo] = flat
+            lines.extend(flat)
+            return
+    _entries(node, column, first, lines, seen)
+
+
+def _entries(node: dict[str, Any], column: int, first: str, lines: list[str], seen: set[int]) -> None:
     pad = " " * column
+    append = lines.append
     for key, value in node.items():
         start = first or pad
         first = ""
-        key_text = _scalar(key, key=True)
-        if type(key) is not str or len(start) + len(key_text) + 1 > WIDTH:
+        if type(key) is not str:
+            raise _GiveUp
+        key_text = _text(key, True) if key else _give_up()
+        if len(start) + len(key_text) + 1 > WIDTH:
             raise _GiveUp  # ruamel may move a key that crosses the width
-        if isinstance(value, (dict, list)) and value:
-            lines.append(f"{start}{key_text}:")
-            if type(value) is list:
-                _sequence(value, column, lines, seen)
+        kind = type(value)
+        if kind is str and value:
+            text = _text(value, False)
+            line = f"{start}{key_text}: {text}"
+            if len(line) <= WIDTH:
+                append(line)
             else:
-                _mapping(value, column + 2, "", lines, seen)
+                _line(lines, f"{start}{key_text}: ", text, column + 2)
+        elif kind is dict and value:
+            append(f"{start}{key_text}:")
+            _mapping(value, column + 2, "", lines, seen)
+        elif kind is list and value:
+            append(f"{start}{key_text}:")
+            _sequence(value, column, lines, seen)
         else:
-            text = _empty(value) if isinstance(value, (dict, list)) else _scalar(value)
+            text = _empty(value) if kind is dict or kind is list else _scalar(value)
             _line(lines, f"{start}{key_text}: ", text, column + 2)
 
 
