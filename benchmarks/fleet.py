@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import random
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -111,6 +112,11 @@ def tenant_text(rng: random.Random, name: str, team: str) -> str:
     return "\n".join(lines) + "\n"
 
 
+def team_handle(team: str) -> str:
+    """As tenantctl.rules.codeowners.team_handle: `Rijks ICT Gilde` -> `rijks-ict-gilde`."""
+    return re.sub(r"[^a-z0-9]+", "-", team.lower()).strip("-") or "team"
+
+
 def teams(rng: random.Random, count: int) -> list[str]:
     """Team names owning the tenants: a median of two tenants per team, a few teams with many."""
     owners: list[str] = []
@@ -130,10 +136,16 @@ def make_fleet(root: Path, count: int, seed: int = SEED) -> list[str]:
     shutil.copytree(FIXTURE / "schema", root / "schema")
     (root / "tenants").mkdir()
     names = []
+    owners = ["# Tenants: each file to its own team and the platform team."]
     for index, team in enumerate(teams(rng, count)):
         name = tenant_name(rng, index)
         (root / "tenants" / f"{name}.yaml").write_text(tenant_text(rng, name, team), encoding="utf-8")
         names.append(f"{name}.yaml")
+        owners.append(f"/tenants/{name}.yaml @example-org/{team_handle(team)} @example-org/platform-team")
+    (root / ".github").mkdir()
+    (root / ".github/CODEOWNERS").write_text("*  @example-org/platform-team\n" + "\n".join(owners) + "\n"
+                                             "/platform/  @example-org/platform-team @example-org/security-team\n",
+                                             encoding="utf-8")
     git = ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.org", "-c", "commit.gpgsign=false"]
     subprocess.run([*git, "init", "-q", "-b", "main"], cwd=root, check=True)
     subprocess.run([*git, "add", "-A"], cwd=root, check=True)
