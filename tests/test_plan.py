@@ -153,7 +153,8 @@ def test_policy_violations_show_in_the_summary(repo: Path, monkeypatch) -> None:
     from tenantctl.objects.guardrails import Violation
 
     monkeypatch.setattr(plan_command, "check_objects", lambda objects, settings: [
-        Violation("tenant-namespace-has-quota", "mandatory", "amt", "Namespace amt-prod", "no quota")])
+        Violation("tenant-namespace-has-quota", "mandatory", "amt", "Namespace amt-prod", "no quota")
+        for obj in objects if obj["kind"] == "Namespace" and obj["metadata"]["name"] == "amt-prod"])
     code, out = plan(repo, "--base", "main", "--format", "markdown")
     assert code == 0
     summary = out.split("<details>")[0]
