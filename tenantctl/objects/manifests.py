@@ -30,7 +30,7 @@ class _GiveUp(Exception):
 def _ruamel_yaml() -> YAML:
     yaml = YAML(typ="safe", pure=True)
     yaml.default_flow_style = False
-    yaml.sort_base_mapping_type_on_output = False  # keep apiVersion, kind, metadata, spec order
+    yaml.sort_base_mapping_type_on_output = False  # type: ignore[assignment]  # keep apiVersion, kind, metadata, spec order
     return yaml
 
 
@@ -167,6 +167,7 @@ def _mapping(node: dict[str, Any], column: int, first: str, lines: list[str], se
         raise _GiveUp  # a dict subclass, or an object ruamel would write with an anchor and an alias
     seen.add(id(node))
     if not first:  # the same labels are written for every object of an environment: reuse their lines
+        memo: Any
         try:
             memo = (column, tuple(node.items()), tuple(map(type, node.values())))
             cached = _FLAT.get(memo)

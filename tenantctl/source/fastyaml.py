@@ -99,12 +99,14 @@ class Mapping(dict):  # type: ignore[type-arg]
     """A mapping read by the fast path; `lc` holds its positions."""
 
     __slots__ = ("lc",)
+    lc: Marks
 
 
 class Sequence(list):  # type: ignore[type-arg]
     """A sequence read by the fast path; `lc` holds its positions."""
 
     __slots__ = ("lc",)
+    lc: Marks
 
 
 def _constructor() -> Any:
