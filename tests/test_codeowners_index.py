@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from tenantctl.source.codeowners import CodeOwnersRule, owning_rule
 
 PATTERNS = st.sampled_from(["*", "/tenants/", "tenants/", "/tenants/a.yaml", "/tenants/b.yaml", "/tenants",
-                            "/tenants/*.yaml", "*.yaml", "a.yaml", "/tenants/a.yaml/", "/platform/", "/tenants/[ab].yaml",
-                            "/tenants/a?yaml", "/docs/a.yaml", "/tenants/a.yml"])
+                            "/tenants/*.yaml", "*.yaml", "a.yaml", "/tenants/a.yaml/", "/platform/",
+                            "/tenants/[ab].yaml", "/tenants/a?yaml", "/docs/a.yaml", "/tenants/a.yml"])
 PATHS = st.sampled_from(["tenants/a.yaml", "tenants/b.yaml", "tenants/c.yaml", "platform/settings.yaml",
                          "docs/a.yaml", "tenants/sub/a.yaml", "a.yaml"])
 
