@@ -154,13 +154,14 @@ def make_fleet(root: Path, count: int, seed: int = SEED) -> list[str]:
     return names
 
 
-def change_one(root: Path, file_name: str) -> None:
-    """The pull request: one tenant raises the memory of its first environment."""
-    path = root / "tenants" / file_name
+def change_one(root: Path, file_name: str | None = None, memory: str = "24Gi") -> None:
+    """The pull request: one tenant (by default the middle one) sets the memory of its first environment."""
+    path = root / "tenants" / (file_name or sorted(p.name for p in (root / "tenants").glob("*.yaml"))[
+        len(list((root / "tenants").glob("*.yaml"))) // 2])
     text = path.read_text(encoding="utf-8")
     start = text.index("    memory: ")
     end = text.index("\n", start)
-    path.write_text(text[:start] + "    memory: 24Gi" + text[end:], encoding="utf-8")
+    path.write_text(text[:start] + f"    memory: {memory}" + text[end:], encoding="utf-8")
 
 
 def main() -> None:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import tempfile
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tenantctl.checks.loading import Fleet, load_tenant, tenant_files
+from tenantctl.checks.loading import Fleet, load_tenant
 from tenantctl.model.loaded import LoadedTenant
 from tenantctl.model.settings import Settings
 from tenantctl.objects.desired_state import Obj, tenant_objects
@@ -277,18 +278,32 @@ def _sides(root: Path, base_ref: str) -> tuple[bytes, dict[str, str], dict[str, 
     if base is None:
         return None
     head: dict[str, tuple[str, bytes]] = {}
-    for path in tenant_files([root / TENANTS]):
-        raw = _read_file(path)
+    folder = root / TENANTS
+    try:  # the files `tenant_files` lists (`*.yaml`, `*.yml`, no hidden ones), without a Path per file
+        names = sorted(entry.name for entry in os.scandir(folder)
+                       if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("."))
+    except OSError:
+        return None
+    for name in names:
+        raw = _read_file(folder / name)
         if raw is None:
             return None
-        head[f"{TENANTS}/{path.name}"] = (str(path), raw)
+        head[f"{TENANTS}/{name}"] = (str(folder / name), raw)
     return settings_raw, base, head
 
 
 def _read_file(path: Path) -> bytes | None:
+    """A regular file's content; None for a symlink, a folder, a device or anything unreadable."""
     try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return None
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            return handle.read()
+    except OSError:
+        return None
+    finally:
+        os.close(descriptor)
