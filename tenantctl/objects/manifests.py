@@ -13,7 +13,7 @@ sub-object that ruamel would write with an anchor, other types) it writes that o
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -42,15 +42,21 @@ def _ruamel_dump(objects: list[dict[str, Any]]) -> str:
 
 def to_yaml(objects: Iterable[dict[str, Any]]) -> str:
     """All objects as one multi-document YAML stream, byte-identical to ruamel's safe dumper."""
-    documents = []
+    return "".join(yaml_documents(objects))
+
+
+def yaml_documents(objects: Iterable[dict[str, Any]]) -> Iterator[str]:
+    """The stream of `to_yaml`, one document at a time (`---` before every document but the first)."""
+    separator = ""
     for obj in objects:
         try:
             lines: list[str] = []
             _mapping(obj, 0, "", lines, set())
-            documents.append("\n".join(lines) + "\n")
+            document = "\n".join(lines) + "\n"
         except _GiveUp:
-            documents.append(_ruamel_dump([obj]))
-    return "---\n".join(documents)
+            document = _ruamel_dump([obj])
+        yield separator + document
+        separator = "---\n"
 
 
 @lru_cache(maxsize=65536)
