@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import subprocess
 import sys
 from pathlib import Path
@@ -9,7 +10,6 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tenantctl.checks.workspace import open_workspace
 from tenantctl.cli.app import app
 from tenantctl.objects.guardrails import SPECS, check_objects
 from tenantctl.review import incremental
@@ -46,7 +46,7 @@ def assert_same_as_full(root: Path) -> None:
 
 
 def quick(root: Path) -> incremental.IncrementalPlan | None:
-    return incremental.plan_incrementally(root, "main", open_workspace(root).settings, check_objects, len(SPECS))
+    return incremental.plan_incrementally(root, "main", check_objects, len(SPECS), datetime.date.today())
 
 
 def tenant_files(root: Path) -> list[Path]:

@@ -16,6 +16,7 @@ unique. A test checks that the incremental plan equals the full plan.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import os
@@ -28,15 +29,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from tenantctl.checks.loading import Fleet, load_tenant
+from tenantctl.checks.loading import Fleet, SettingsError, load_settings, load_tenant
+from tenantctl.checks.revision import Side
 from tenantctl.model.loaded import LoadedTenant
 from tenantctl.model.settings import Settings
 from tenantctl.objects.desired_state import Obj, tenant_objects
 from tenantctl.review.cost import tenant_cost
+from tenantctl.review.gate import apply_gate, lifecycle
 from tenantctl.review.plan import Plan, TenantPlan, build_plan
 from tenantctl.review.plan_report import Guardrails
 from tenantctl.rules.domain import approval_reasons
+from tenantctl.source.inert import plain
 from tenantctl.source.problems import Problem
+from tenantctl.source.tree import RevisionError, TenantFiles, changed_paths
 
 TENANTS = "tenants"
 SETTINGS = "platform/settings.yaml"
@@ -54,6 +59,7 @@ class IncrementalPlan:
     plan: Plan
     guardrails: Guardrails
     head_tenants: list[LoadedTenant]  # the head tenants that were read (every touched tenant is among them)
+    settings: Settings
     parsed: int  # files parsed, both sides
 
 
@@ -61,9 +67,10 @@ def guardrails_from(violations: list[ViolationRow], tenants: int, policies: int)
     """The plan's policy-pack line from the head's violations, sorted (one wording for full and incremental)."""
     if not violations:
         return Guardrails(True, f"{tenants} tenant file(s) valid; {policies} policies passed")
-    listed = "; ".join(f"{policy} on {obj}" for policy, _, _, obj, _ in violations[:10])
+    # Policy names are ours and object ids are made of validated DNS labels.
+    listed = "; ".join(f"{policy} on {plain(obj, 200)}" for policy, _, _, obj, _ in violations[:10])
     more = f" and {len(violations) - 10} more" if len(violations) > 10 else ""
-    return Guardrails(False, f"{len(violations)} policy violation(s): {listed}{more} (run `tenantctl check`)")
+    return Guardrails(False, f"{len(violations)} policy violation(s): {listed}{more} (run: tenantctl check)")
 
 
 def blob_sha(raw: bytes) -> str:
@@ -91,7 +98,7 @@ def cache_dir() -> Path:
 # --- summaries ----------------------------------------------------------------------------------------------
 
 def summarize(loaded: LoadedTenant | None, problems: list[Problem], settings: Settings,
-              check: PolicyCheck) -> dict[str, Any]:
+              check: PolicyCheck, today: datetime.date) -> dict[str, Any]:
     """What the plan needs of a tenant that did not change: validity, names, cost, approvals, policy results."""
     summary: dict[str, Any] = {"problems": [astuple(problem) for problem in problems]}
     if loaded is None:
@@ -105,6 +112,9 @@ def summarize(loaded: LoadedTenant | None, problems: list[Problem], settings: Se
         decommissioned=not tenant.active,
         owner=[tenant.owner.team, tenant.owner.cost_center],
         violations=[astuple(v) for v in check(tenant_objects(tenant, settings), settings)],
+        # the review gate's verdict on the tenant compared with itself (e.g. `production: false` on an
+        # environment named like production): such a tenant is read and planned like a changed one
+        gate=any(lifecycle(tenant, tenant, settings, today)),
     )
     return summary
 
@@ -174,8 +184,9 @@ def _base_listing(root: Path, commit: str) -> dict[str, str] | None:
             name = path.decode("utf-8")
         except UnicodeDecodeError:
             return None
-        if name.endswith((".yaml", ".yml")):
-            blobs[name] = blob.decode()
+        if "/" in name[len(TENANTS) + 1:] or not _tenant_name(name[len(TENANTS) + 1:]):
+            return None  # sub-folders and other files: the full path warns or refuses
+        blobs[name] = blob.decode()
     return blobs
 
 
@@ -196,14 +207,19 @@ def _read_blobs(root: Path, blobs: list[str]) -> list[bytes] | None:
 
 # --- the plan -------------------------------------------------------------------------------------------------
 
-def plan_incrementally(root: Path, base_ref: str, settings: Settings, check: PolicyCheck, policies: int, *,
-                       folder: Path | None = None) -> IncrementalPlan | None:
+def plan_incrementally(  # noqa: PLR0911, PLR0912, PLR0915 - one pass; every early return means "plan in full"
+        root: Path, base_ref: str, check: PolicyCheck, policies: int, today: datetime.date, *,
+        folder: Path | None = None) -> IncrementalPlan | None:
     """The plan of the working tree against `base_ref`, reading only the tenant files that changed; None when
     only the full plan can say (see the module docstring)."""
     sides = _sides(root, base_ref)
     if sides is None:
         return None
-    head_settings_raw, base, head = sides
+    head_settings_raw, base, head, commit_id = sides
+    try:
+        settings = load_settings(root / SETTINGS)
+    except SettingsError:
+        return None
 
     cache = SummaryCache(folder or cache_dir(), hashlib.sha256(head_settings_raw).hexdigest(), tool_version())
     kept: set[str] = set()
@@ -216,14 +232,18 @@ def plan_incrementally(root: Path, base_ref: str, settings: Settings, check: Pol
             continue
         summary = cache.get(display, blob)
         if summary is None:
-            summary = summarize(*load_tenant(raw, display, settings), settings, check)
+            summary = summarize(*load_tenant(raw, display, settings), settings, check, today)
             cache.put(display, blob, summary)
         kept.add(f"{display}\0{blob}")
-        unchanged.append(summary)
+        if summary.get("gate"):
+            changed_head.append((display, raw))  # planned like a changed tenant, read on both sides
+        else:
+            unchanged.append(summary)
     cache.save(kept)
 
+    read_head = {display for display, _ in changed_head}
     changed_base_paths = sorted(path for path, blob in base.items() if head.get(path) is None
-                                or blob_sha(head[path][1]) != blob)
+                                or blob_sha(head[path][1]) != blob or head[path][0] in read_head)
     base_contents = _read_blobs(root, [base[path] for path in changed_base_paths])
     if base_contents is None:
         return None
@@ -236,9 +256,10 @@ def plan_incrementally(root: Path, base_ref: str, settings: Settings, check: Pol
             head_fleet.tenants.append(loaded)
     base_fleet = Fleet()
     for path, raw in zip(changed_base_paths, base_contents, strict=True):
-        loaded, _ = load_tenant(raw, path, settings)
-        if loaded:
-            base_fleet.tenants.append(loaded)
+        loaded, problems = load_tenant(raw, path, settings)
+        if loaded is None or any(p.severity == "error" for p in problems):
+            return None  # an unreadable base file: the full path decides whether that blocks the plan
+        base_fleet.tenants.append(loaded)
 
     if any(p.severity == "error" for p in head_problems) or any(
             problem[5] == "error" or "name" not in summary for summary in unchanged for problem in
@@ -252,17 +273,24 @@ def plan_incrementally(root: Path, base_ref: str, settings: Settings, check: Pol
     if len(set(names)) != len(names) or len(set(namespaces)) != len(namespaces) or moved:
         return None  # a clash across files: the full path says where
 
-    partial = build_plan(base_fleet, head_fleet, settings, settings, base_ref)
+    try:
+        changed = changed_paths(root, commit_id, None)
+    except RevisionError:
+        return None
+    partial = build_plan(base_fleet, head_fleet, settings, settings, base_ref, today=today)
+    apply_gate(partial, Side(base_ref, commit_id, settings, base_fleet, TenantFiles()),
+               Side("working tree", None, settings, head_fleet, TenantFiles()), changed, today)
     partial.tenants = sorted(partial.tenants + [unchanged_plan(summary) for summary in unchanged],
                              key=lambda item: item.tenant)
     violations: list[ViolationRow] = [tuple(item) for summary in unchanged for item in summary["violations"]]
     for loaded in head_fleet.tenants:
         violations.extend(astuple(v) for v in check(tenant_objects(loaded.tenant, settings), settings))
     guardrails = guardrails_from(sorted(violations), len(names), policies)
-    return IncrementalPlan(partial, guardrails, head_fleet.tenants, len(changed_head) + len(changed_base_paths))
+    return IncrementalPlan(partial, guardrails, head_fleet.tenants, settings,
+                           len(changed_head) + len(changed_base_paths))
 
 
-def _sides(root: Path, base_ref: str) -> tuple[bytes, dict[str, str], dict[str, tuple[str, bytes]]] | None:
+def _sides(root: Path, base_ref: str) -> tuple[bytes, dict[str, str], dict[str, tuple[str, bytes]], str] | None:
     """(settings content, base {git path: blob id}, head {git path: (display path, content)}), or None when the
     settings differ between the sides or a side cannot be read as `load_revision` and `Workspace.load` read it."""
     commit = _git(root, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{base_ref}^{{commit}}")
@@ -279,17 +307,20 @@ def _sides(root: Path, base_ref: str) -> tuple[bytes, dict[str, str], dict[str, 
         return None
     head: dict[str, tuple[str, bytes]] = {}
     folder = root / TENANTS
-    try:  # the files `tenant_files` lists (`*.yaml`, `*.yml`, no hidden ones), without a Path per file
-        names = sorted(entry.name for entry in os.scandir(folder)
-                       if entry.name.endswith((".yaml", ".yml")) and not entry.name.startswith("."))
+    try:  # only `<name>.yaml` regular files: anything else (warned about or refused) takes the full path
+        names = sorted(entry.name for entry in os.scandir(folder))
     except OSError:
         return None
     for name in names:
-        raw = _read_file(folder / name)
+        raw = _read_file(folder / name) if _tenant_name(name) else None
         if raw is None:
             return None
-        head[f"{TENANTS}/{name}"] = (str(folder / name), raw)
-    return settings_raw, base, head
+        head[f"{TENANTS}/{name}"] = (f"{TENANTS}/{name}", raw)
+    return settings_raw, base, head, commit_id
+
+
+def _tenant_name(name: str) -> bool:
+    return name.endswith(".yaml") and len(name) > 5 and name.isprintable() and not name.startswith(".")
 
 
 def _read_file(path: Path) -> bytes | None:
