@@ -30,7 +30,7 @@ def objects_of(root: Path) -> list[dict[str, Any]]:
 
 def test_fixture_fleet_renders_byte_identical(repo_workspace) -> None:
     objects = objects_of(repo_workspace.root)
-    assert manifests.to_yaml(objects) == manifests._ruamel_dump(objects)
+    assert manifests.to_yaml(objects) == manifests._reference(objects)
 
 
 def test_generated_fleet_renders_byte_identical_without_ruamel(tmp_path: Path, monkeypatch) -> None:
@@ -41,7 +41,7 @@ def test_generated_fleet_renders_byte_identical_without_ruamel(tmp_path: Path, m
         sys.path.remove(str(REPO / "benchmarks"))
     make_fleet(tmp_path, 40)
     objects = objects_of(tmp_path)
-    expected = manifests._ruamel_dump(objects)
+    expected = manifests._reference(objects)
     calls: list[int] = []
     monkeypatch.setattr(manifests, "_ruamel_dump", lambda objs: calls.append(len(objs)) or "")
     assert manifests.to_yaml(objects) == expected
@@ -57,23 +57,24 @@ def test_render_command_output_is_unchanged(repo_workspace) -> None:
 
 @pytest.mark.parametrize("obj", [
     {"a": 1.5}, {"a": "line\nbreak"}, {"a": "it's"}, {"a": ""}, {"a": [[1]]}, {"k" * 120: 1},
-    {"a": "x" * 70 + " it's quoted" + " y" * 10}, {"a": "\t"}, {"a": "é ü"}, {"a": "\u2028"},
+    {"a": "x" * 70 + " it's quoted" + " y" * 10}, {"a": "\t"}, {"a": "é ü"}, {"a": "\u2028"}, {"a": "x\u202ey"},
+    {"a\u200b": "x"},
 ])
 def test_unusual_values_fall_back_to_ruamel(obj: dict[str, Any]) -> None:
-    assert manifests.to_yaml([obj]) == manifests._ruamel_dump([obj])
+    assert manifests.to_yaml([obj]) == manifests._reference([obj])
 
 
 def test_shared_sub_objects_are_written_as_ruamel_writes_them() -> None:
     labels = {"a": "b"}
     objects = [{"metadata": {"labels": labels}, "spec": {"selector": labels}}, {"x": labels}]
-    assert manifests.to_yaml(objects) == manifests._ruamel_dump(objects)
+    assert manifests.to_yaml(objects) == manifests._reference(objects)
 
 
 TEXT = st.one_of(
     st.sampled_from(["true", "false", "null", "~", "yes", "no", "8", "0", "007", "1.5", "1e3", "0x1f", "4Gi",
                      "500m", "-", "-x", "a: b", "a #b", "#x", "@x", "`x", "'x'", '"x"', "x'y", "2030-12-31",
                      "github:team-a", "a b", " lead", "trail ", "a  b", "é", "日本", "%x", "!x", "&x", "*x",
-                     "{x}", "[x]", "x,y", "?", ":", "--- x", "...", "<<"]),
+                     "{x}", "[x]", "x,y", "?", ":", "--- x", "...", "<<", "\u202eevil", "zero\u200bwidth"]),
     st.text(alphabet=st.sampled_from(list("ab :-#'\"é 0.9/_")), max_size=30),
     st.lists(st.sampled_from(["word", "longerword", "a", "Belastingdienst", "(migrated)", "x" * 30]), min_size=1,
              max_size=25).map(" ".join),
@@ -90,4 +91,4 @@ VALUES = st.recursive(
 @FUZZ
 @given(objects=st.lists(st.dictionaries(KEYS, VALUES, min_size=1, max_size=5), min_size=1, max_size=3))
 def test_generated_objects_render_byte_identical(objects: list[dict[str, Any]]) -> None:
-    assert manifests.to_yaml(objects) == manifests._ruamel_dump(objects)
+    assert manifests.to_yaml(objects) == manifests._reference(objects)

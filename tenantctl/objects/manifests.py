@@ -19,6 +19,8 @@ from typing import Any
 
 from ruamel.yaml import YAML
 
+from tenantctl.source.tree import unsafe_char
+
 WIDTH = 80  # ruamel's best_width: plain and single-quoted text is folded at a space past this column
 MAX_KEY = 100  # ruamel writes keys of 128 characters or more as explicit `? ` keys
 
@@ -34,10 +36,30 @@ def _ruamel_yaml() -> YAML:
     return yaml
 
 
-def _ruamel_dump(objects: list[dict[str, Any]]) -> str:
+def _ruamel_dump(objects: list[dict[str, Any]], allow_unicode: bool = True) -> str:
+    yaml = _ruamel_yaml()
+    yaml.allow_unicode = allow_unicode
     buffer = io.StringIO()
-    _ruamel_yaml().dump_all(objects, buffer)
+    yaml.dump_all(objects, buffer)
     return buffer.getvalue()
+
+
+def _reference(objects: list[dict[str, Any]]) -> str:
+    """What `to_yaml` writes, by ruamel alone: the stream, or (when it would carry a bidi, zero-width or other
+    invisible character raw) the whole stream again with every non-ASCII character escaped."""
+    text = _ruamel_dump(objects)
+    if _unsafe(text):
+        # YAML escapes C0 controls but keeps bidi and zero-width characters raw: then escape all non-ASCII.
+        text = _ruamel_dump(objects, allow_unicode=False)
+    return text
+
+
+def _unsafe(text: str) -> bool:
+    return not text.isascii() and any(unsafe_char(char) and char != "\n" for char in text)
+
+
+class _Unsafe(Exception):
+    """A string with an invisible or bidi character: the whole stream is written by `_reference`."""
 
 
 def to_yaml(objects: Iterable[dict[str, Any]]) -> str:
@@ -46,15 +68,25 @@ def to_yaml(objects: Iterable[dict[str, Any]]) -> str:
 
 
 def yaml_documents(objects: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The stream of `to_yaml`, one document at a time (`---` before every document but the first)."""
+    """The stream of `to_yaml` in pieces (`---` before every document but the first)."""
+    listed = list(objects)
+    documents: list[str] = []
+    try:
+        for obj in listed:
+            try:
+                lines: list[str] = []
+                _mapping(obj, 0, "", lines, set())
+                documents.append("\n".join(lines) + "\n")
+            except _GiveUp:
+                document = _ruamel_dump([obj])
+                if _unsafe(document):
+                    raise _Unsafe from None
+                documents.append(document)
+    except _Unsafe:
+        yield _reference(listed)
+        return
     separator = ""
-    for obj in objects:
-        try:
-            lines: list[str] = []
-            _mapping(obj, 0, "", lines, set())
-            document = "\n".join(lines) + "\n"
-        except _GiveUp:
-            document = _ruamel_dump([obj])
+    for document in documents:
         yield separator + document
         separator = "---\n"
 
@@ -97,10 +129,17 @@ def _text(value: str, key: bool) -> str:
     if text == "":
         style = _text_style(value, key)
         text = None if style is None else value if style == "" else "'" + value.replace("'", "''") + "'"
+        if text is not None and _unsafe(text):
+            text = _UNSAFE
         cache[value] = text
     if text is None:
         raise _GiveUp
+    if text is _UNSAFE:
+        raise _Unsafe
     return text
+
+
+_UNSAFE = "\0unsafe"
 
 
 def _scalar(value: Any, key: bool = False) -> str:
