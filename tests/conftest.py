@@ -22,6 +22,12 @@ def _in_the_fixture_repository(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(FIXTURE)
 
 
+@pytest.fixture(autouse=True)
+def _own_plan_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own plan summary cache (never ~/.cache/tenantctl)."""
+    monkeypatch.setenv("TENANTCTL_CACHE_DIR", str(tmp_path_factory.mktemp("plan-cache")))
+
+
 @pytest.fixture(scope="session")
 def repo_workspace() -> Workspace:
     return open_workspace(FIXTURE)

@@ -152,8 +152,9 @@ def test_policy_violations_show_in_the_summary(repo: Path, monkeypatch) -> None:
     import tenantctl.cli.commands.plan as plan_command
     from tenantctl.objects.guardrails import Violation
 
-    monkeypatch.setattr(plan_command, "check_objects", lambda objects, settings: [
-        Violation("tenant-namespace-has-quota", "mandatory", "amt", "Namespace amt-prod", "no quota")])
+    monkeypatch.setattr(plan_command, "check_objects", lambda objects, _settings: [
+        Violation("tenant-namespace-has-quota", "mandatory", "amt", "Namespace amt-prod", "no quota")
+        for obj in objects if obj["kind"] == "Namespace" and obj["metadata"]["name"] == "amt-prod"])
     code, out = plan(repo, "--base", "main", "--format", "markdown")
     assert code == 0
     summary = out.split("<details>")[0]

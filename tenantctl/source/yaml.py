@@ -14,6 +14,9 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from tenantctl.source.errors import UserError
+from tenantctl.source.fastyaml import Mapping as FastMapping
+from tenantctl.source.fastyaml import Sequence as FastSequence
+from tenantctl.source.fastyaml import fast_load
 from tenantctl.source.problems import Problem, Severity
 
 
@@ -33,17 +36,17 @@ class YamlDocument:
     """A parsed YAML mapping plus the file it came from, for positions in error messages."""
 
     path: str
-    data: CommentedMap
+    data: CommentedMap | FastMapping  # Mapping: read by the fast path (tenantctl.source.fastyaml), same positions
 
     def position(self, loc: Sequence[str | int]) -> tuple[int, int]:
         """1-based line and column of the deepest node on `loc` that exists in the file."""
         node: Any = self.data
         line, column = node.lc.line, node.lc.col
         for part in loc:
-            if isinstance(node, CommentedMap) and part in node:
+            if isinstance(node, (CommentedMap, FastMapping)) and part in node:
                 line, column = node.lc.key(part)
                 node = node[part]
-            elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
+            elif isinstance(node, (CommentedSeq, FastSequence)) and isinstance(part, int) and 0 <= part < len(node):
                 line, column = node.lc.item(part)
                 node = node[part]
             else:
@@ -117,6 +120,9 @@ def new_yaml() -> YAML:
 
 def parse_text(text: str, path: str) -> YamlDocument:
     """Parse YAML text that must hold one mapping; raise YamlFileError with a position otherwise."""
+    fast = fast_load(text)  # libyaml for ordinary files; None: anything unusual takes the ruamel path below
+    if fast is not None:
+        return YamlDocument(path, fast)
     try:
         data = new_yaml().load(text)
     except DuplicateKeyError as exc:

@@ -8,6 +8,7 @@ the working tree when `--head` is left out.
 from __future__ import annotations
 
 import datetime
+from dataclasses import astuple
 from pathlib import Path
 from typing import Annotated
 
@@ -16,12 +17,14 @@ import typer
 from tenantctl.checks.loading import Fleet, SettingsError
 from tenantctl.checks.revision import RevisionError, Side, read_side
 from tenantctl.cli.support import Format, RootOption, fail, print_lines, stderr
+from tenantctl.model.loaded import LoadedTenant
 from tenantctl.model.settings import Settings
 from tenantctl.objects.desired_state import fleet_objects
 from tenantctl.objects.guardrails import SPECS, check_objects
 from tenantctl.review.compliance import tenant_compliance
 from tenantctl.review.gate import apply_gate
-from tenantctl.review.plan import build_plan
+from tenantctl.review.incremental import guardrails_from, plan_incrementally
+from tenantctl.review.plan import Plan, build_plan
 from tenantctl.review.plan_report import Guardrails, as_json, invalid_markdown, markdown, text
 from tenantctl.source.errors import EXIT_INVALID, EXIT_USAGE
 from tenantctl.source.inert import plain
@@ -51,6 +54,10 @@ def plan(  # noqa: PLR0917 - typer options
                                             "the top, e.g. in CI).")] = "",
     today: Annotated[str | None, typer.Option(help="Today's date for lifecycle rules (YYYY-MM-DD; tests).",
                                                  hidden=True)] = None,
+    incremental: Annotated[bool, typer.Option(help="With --base and the working tree: read only the tenant "
+                                              "files that changed, with a per-tenant summary cache for the "
+                                              "fleet-wide totals ($TENANTCTL_CACHE_DIR, else ~/.cache/tenantctl). "
+                                              "Same plan.")] = True,
     root: RootOption = Path("."),
 ) -> None:
     """Compare the tenants at BASE with HEAD. Exit 1 if data would be deleted, a rule refuses the change, or the
@@ -59,6 +66,13 @@ def plan(  # noqa: PLR0917 - typer options
         day = datetime.date.fromisoformat(today) if today else datetime.date.today()
     except ValueError:
         fail(f"--today {plain(repr(today))} is not a date (YYYY-MM-DD)", code=EXIT_USAGE)
+    quick = plan_incrementally(root, base, check_objects, len(SPECS), day) \
+        if base is not None and head is None and incremental else None
+    if quick is not None:
+        quick.plan.provenance = provenance
+        _report(quick.plan, quick.guardrails, quick.head_tenants, quick.settings, output=output,
+                output_format=output_format)
+        return
     head_side = _side(root, head, "head")
     if head_side.errors:
         for problem in head_side.errors:
@@ -78,10 +92,17 @@ def plan(  # noqa: PLR0917 - typer options
     apply_gate(result, base_side, head_side, changed, day)
     result.provenance = provenance
     guardrails = guardrail_status(head_side.fleet, head_side.settings)
+    _report(result, guardrails, head_side.fleet.tenants, head_side.settings, output=output,
+            output_format=output_format)
+
+
+def _report(result: Plan, guardrails: Guardrails, head_tenants: list[LoadedTenant], settings: Settings, *,
+            output: Path | None, output_format: Format) -> None:
+    """Write the plan; exit 1 when it fails (data deleted, a rule refuses the change)."""
     if output_format is Format.markdown:
         touched = {item.tenant for item in result.touched}
-        compliance = {loaded.tenant.name: tenant_compliance(loaded.tenant, head_side.settings)
-                      for loaded in head_side.fleet.tenants if loaded.tenant.name in touched}
+        compliance = {loaded.tenant.name: tenant_compliance(loaded.tenant, settings)
+                      for loaded in head_tenants if loaded.tenant.name in touched}
         rendered = markdown(result, guardrails, compliance)
     elif output_format is Format.json:
         rendered = as_json(result, guardrails)
@@ -110,12 +131,7 @@ def guardrail_status(head: Fleet, settings: Settings) -> Guardrails:
     """Validation passed (plan needs a valid head); run the policy pack offline over the head's objects."""
     objects = fleet_objects([loaded.tenant for loaded in head.tenants], settings)
     violations = check_objects(objects, settings)
-    if not violations:
-        return Guardrails(True, f"{len(head.tenants)} tenant file(s) valid; {len(SPECS)} policies passed")
-    # Policy names are ours and object ids are made of validated DNS labels.
-    listed = "; ".join(f"{v.policy} on {plain(v.object, 200)}" for v in violations[:10])
-    more = f" and {len(violations) - 10} more" if len(violations) > 10 else ""
-    return Guardrails(False, f"{len(violations)} policy violation(s): {listed}{more} (run: tenantctl check)")
+    return guardrails_from([astuple(v) for v in violations], len(head.tenants), len(SPECS))
 
 
 def register(app: typer.Typer) -> None:

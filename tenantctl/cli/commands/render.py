@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,7 +10,7 @@ import typer
 
 from tenantctl.cli.support import RootOption, fail, valid_fleet, workspace
 from tenantctl.objects.desired_state import fleet_state, object_key
-from tenantctl.objects.manifests import to_yaml
+from tenantctl.objects.manifests import yaml_documents
 
 
 def render(
@@ -30,7 +31,7 @@ def render(
     if not states:
         fail("nothing matches those filters", code=2)
     objects = sorted((obj for state in states for obj in state.objects), key=object_key)
-    print(to_yaml(objects), end="")
+    sys.stdout.writelines(yaml_documents(objects))  # one document at a time: the stream is never held whole
 
 
 def register(app: typer.Typer) -> None:
