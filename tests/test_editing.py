@@ -162,7 +162,7 @@ def _leaves(node: Any, loc: list[str | int]) -> list[list[str | int]]:
 LEAVES = _leaves(yaml_for(MESSY).load(MESSY), []) + _leaves(yaml_for(UGLY).load(UGLY), [])
 
 
-@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(LEAVES), st.one_of(st.integers(0, 10**6), st.text("abcxyz-_ 0123", min_size=1),
                                             st.booleans()),
        st.sampled_from(["messy", "ugly"]))

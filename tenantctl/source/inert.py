@@ -33,7 +33,11 @@ def _escape(char: str) -> str:
 
 def plain(value: object, limit: int | None = None) -> str:
     """One line of visible text: every control/format/invisible character escaped; shortened to `limit`."""
-    text = "".join(_escape(char) if unicodedata.category(char) in INVISIBLE else char for char in str(value))
+    text = str(value)
+    if limit is not None:
+        text = text[: limit + 1]  # escaping only lengthens: what is cut here would be cut below anyway
+    if not text.isprintable():  # printable text (the usual case) holds none of the INVISIBLE categories
+        text = "".join(_escape(char) if unicodedata.category(char) in INVISIBLE else char for char in text)
     if limit is not None and len(text) > limit:
         text = text[: max(limit - 1, 0)] + "…"
     return text
