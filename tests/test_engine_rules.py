@@ -46,9 +46,10 @@ def refused_by_both(root: Path, rule: str, location: str) -> str:
     line = next(line for line in out.splitlines() if f"[engine rule {rule}]" in line).replace(f"{root}/", "")
     assert line.startswith(location), line
     assert "Way out:" in line
-    code, _, err = plan(root)
+    code, out, err = plan(root)
     assert code == 1
-    assert f"[engine rule {rule}]" in err, err
+    assert f"[engine rule {rule}]" in out, out
+    assert "the change is refused" in err
     return line
 
 

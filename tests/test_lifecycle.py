@@ -9,6 +9,7 @@ do with the same two registrations; the plan must agree with it at every step.
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from tests.test_pulumi_program import STACK, register_for
 
 runner = CliRunner()
 DATA_TYPES = {"kubernetes:core/v1:Namespace", "kubernetes:core/v1:PersistentVolumeClaim"}
+RETAIN_UNTIL = datetime.date.today() - datetime.timedelta(days=10)  # passed: `released` is allowed
 TEAM_GROUPS = {"rig-amt-admins", "rig-amt-developers", "rig-amt-auditors"}
 
 
@@ -55,8 +57,9 @@ def engine_verdict(before: dict[str, dict[str, Any]], after: dict[str, dict[str,
     return None
 
 
-def plan(root: Path) -> int:
-    return runner.invoke(app, ["plan", "--root", str(root), "--base", "HEAD"]).exit_code
+def plan(root: Path, today: datetime.date | None = None) -> int:
+    extra = ["--today", today.isoformat()] if today else []
+    return runner.invoke(app, ["plan", "--root", str(root), "--base", "HEAD", *extra]).exit_code
 
 
 def validate(root: Path) -> tuple[int, str]:
@@ -79,12 +82,13 @@ def team_bindings(state: dict[str, dict[str, Any]]) -> list[str]:
     return found
 
 
-def check_transition(root: Path, before: dict[str, dict[str, Any]], expect_ok: bool) -> dict[str, dict[str, Any]]:
+def check_transition(root: Path, before: dict[str, dict[str, Any]], expect_ok: bool,
+                     today: datetime.date | None = None) -> dict[str, dict[str, Any]]:
     """The plan of the working tree against HEAD, compared with the engine model on the same registrations."""
     after = state_after(root) if (root / "tenants/amt.yaml").exists() else {}
     verdict = engine_verdict(before, after)
     assert (verdict is None) == expect_ok, verdict
-    assert (plan(root) == 0) == expect_ok
+    assert (plan(root, today) == 0) == expect_ok
     return after
 
 
@@ -102,9 +106,10 @@ def test_lifecycle_never_wedges_the_stack(git_repo: Path) -> None:
     assert code == 1 and "set `status: decommissioned`" in out and "tenant-removed-while-protected" in out
     git(root, "checkout", "--", "tenants/amt.yaml")
 
-    # 2. decommissioned: access removed, data kept, still protected.
-    set_status(root, "decommissioned", "2020-01-31")
-    decommissioned = check_transition(root, active, expect_ok=True)
+    # 2. decommissioned: access removed, data kept, still protected. The PR is planned on a day long before
+    # retain_until (the review gate wants a retention period); the later steps happen after that date.
+    set_status(root, "decommissioned", RETAIN_UNTIL.isoformat())
+    decommissioned = check_transition(root, active, expect_ok=True, today=RETAIN_UNTIL - datetime.timedelta(days=200))
     assert data_options(decommissioned) == {(True, True)}
     assert team_bindings(decommissioned) == []
     assert {k for k, v in active.items() if v["type"] in DATA_TYPES} == \
@@ -119,7 +124,7 @@ def test_lifecycle_never_wedges_the_stack(git_repo: Path) -> None:
     git(root, "checkout", "--", "tenants/amt.yaml")
 
     # 3. released: Namespace and PVCs unprotected but retained, so Pulumi will forget them without deleting.
-    set_status(root, "released", "2020-01-31")
+    set_status(root, "released", RETAIN_UNTIL.isoformat())
     released = check_transition(root, decommissioned, expect_ok=True)
     assert data_options(released) == {(False, True)}
     assert validate(root)[0] == 0
@@ -147,16 +152,17 @@ def test_released_without_date_is_refused(git_repo: Path) -> None:
     assert code == 1 and "released tenant needs the retention date" in out
 
 
-def test_skipping_decommission_straight_to_released_is_allowed_only_after_the_date(git_repo: Path) -> None:
-    # active -> released in one PR: Pulumi can apply it (unprotect is an update), so the plan lets it through.
-    set_status(git_repo, "released", "2020-01-31")
-    before = state_after(git_repo)  # noqa: F841 - exercised for registration
-    assert plan(git_repo) == 0
+def test_skipping_decommission_straight_to_released_is_refused(git_repo: Path) -> None:
+    # active -> released in one PR: Pulumi could apply it (unprotect is an update), but it skips the retention
+    # period: the review gate refuses a retain_until that is first set in the past.
+    set_status(git_repo, "released", RETAIN_UNTIL.isoformat())
+    assert validate(git_repo)[0] == 0
+    assert plan(git_repo) == 1
 
 
 @pytest.mark.parametrize("status", ["decommissioned", "released"])
 def test_environment_removal_of_inactive_tenant(git_repo: Path, status: str) -> None:
-    set_status(git_repo, status, "2020-01-31")
+    set_status(git_repo, status, RETAIN_UNTIL.isoformat())
     commit(git_repo, status)
     text = (git_repo / "tenants/amt.yaml").read_text()
     start, end = text.index("  test:\n"), text.index("  prod:\n")

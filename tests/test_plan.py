@@ -127,7 +127,7 @@ def test_removal_after_retention_blocks_until_the_base_is_released(repo: Path) -
     (repo / "tenants/sandbox.yaml").unlink()
     result = runner.invoke(app, ["plan", "--root", str(repo), "--base", "main"])
     assert result.exit_code == 1
-    assert "set `status: released`" in result.stderr
+    assert "set `status: released`" in result.stdout
 
 
 def test_removal_after_release_is_shown_but_not_blocking(repo: Path) -> None:

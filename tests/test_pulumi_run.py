@@ -51,14 +51,6 @@ def test_missing_kubeconfig_is_a_clear_error(repo_workspace, monkeypatch) -> Non
         run_program(repo_workspace)
 
 
-def test_a_stack_secret_kubeconfig_is_refused_not_preferred(repo_workspace, monkeypatch) -> None:
-    # Issue 13: the job's identity comes from its environment; a stack setting must never win over it.
-    monkeypatch.setenv("KUBECONFIG", "/secrets/cluster-a.kubeconfig")
-    monkeypatch.setenv("PULUMI_CONFIG", '{"tenant-platform:kubeconfig": "apiVersion: v1"}')
-    with pytest.raises(Exception, match="remove it"):
-        run_program(repo_workspace)
-
-
 def test_every_cluster_has_a_strict_stack_file(repo_workspace) -> None:
     from ruamel.yaml import YAML
 
