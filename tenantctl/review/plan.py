@@ -7,7 +7,6 @@ volumes are collected separately so every output can put them first.
 from __future__ import annotations
 
 import datetime
-
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Literal

@@ -12,6 +12,7 @@ from tenantctl.checks.revision import RevisionError, load_revision
 from tenantctl.cli.support import RootOption, fail, stdout, workspace
 from tenantctl.review.engine_rules import engine_problems
 from tenantctl.source.errors import EXIT_INVALID, EXIT_USAGE
+from tenantctl.source.inert import plain
 from tenantctl.source.problems import as_json, errors
 
 
@@ -26,7 +27,7 @@ def validate(
                                                           exists=True)] = None,
     output: Annotated[ValidateFormat, typer.Option("--format", help="text, github (annotations) or json.")]
     = ValidateFormat.text,
-    base: Annotated[Optional[str], typer.Option(help="Git revision whose tenants already exist (e.g. origin/main): "
+    base: Annotated[str | None, typer.Option(help="Git revision whose tenants already exist (e.g. origin/main): "
                                                 "also refuse changes Pulumi cannot apply to protected data.")] = None,
     root: RootOption = Path("."),
 ) -> None:
@@ -37,7 +38,7 @@ def validate(
         try:
             base_settings, base_fleet = load_revision(root, base, ws.settings)
         except RevisionError as exc:
-            fail(f"cannot read revision {base!r}: {exc}", code=EXIT_USAGE)
+            fail(f"cannot read revision {plain(repr(base))}: {plain(str(exc))}", code=EXIT_USAGE)
         head = fleet if not paths else ws.load([])
         fleet.problems = sorted([*fleet.problems, *engine_problems(base_fleet, head, base_settings, ws.settings)])
     if output is ValidateFormat.json:
