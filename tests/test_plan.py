@@ -119,10 +119,21 @@ def test_decommission_revokes_access_but_keeps_data(repo: Path) -> None:
     assert not json.loads(out)["data_removals"]
 
 
-def test_removal_after_retention_is_shown_but_not_blocking(repo: Path) -> None:
+def test_removal_after_retention_blocks_until_the_base_is_released(repo: Path) -> None:
+    # Issue 13: a decommissioned tenant is still protected; Pulumi refuses the delete (step.go:646-648).
     edit(repo / "tenants/sandbox.yaml", "data_classification: BBN1",
          "data_classification: BBN1\nstatus: decommissioned\nretain_until: 2020-01-01")
     git(repo, "commit", "-qam", "decommission")
+    (repo / "tenants/sandbox.yaml").unlink()
+    result = runner.invoke(app, ["plan", "--root", str(repo), "--base", "main"])
+    assert result.exit_code == 1
+    assert "set `status: released`" in result.stdout
+
+
+def test_removal_after_release_is_shown_but_not_blocking(repo: Path) -> None:
+    edit(repo / "tenants/sandbox.yaml", "data_classification: BBN1",
+         "data_classification: BBN1\nstatus: released\nretain_until: 2020-01-01")
+    git(repo, "commit", "-qam", "release")
     (repo / "tenants/sandbox.yaml").unlink()
     code, out = plan(repo, "--base", "main")
     assert code == 0

@@ -118,9 +118,11 @@ class Tenant(Strict):
     access: Access = Field(default=Access(), description="Identity-provider groups mapped to Kubernetes roles.")
     environments: dict[DnsLabel, Environment] = Field(min_length=1, description="Environments by name "
                                                       "(any DNS label: test, acc, prod, ...).")
-    status: Literal["active", "decommissioned"] = Field(
+    status: Literal["active", "decommissioned", "released"] = Field(
         default="active", description="`decommissioned` revokes access and stops new workloads; namespaces, "
-        "volumes and backups are kept until `retain_until`. Deleting them is a separate step by the platform team.")
+        "volumes and backups are kept (and protected) until `retain_until`. `released` (only after `retain_until`) "
+        "unprotects namespaces and volumes so Pulumi can forget them without deleting them; only after a released "
+        "revision is merged may the file be removed. Deleting the data is a separate step by the platform team.")
     retain_until: datetime.date | None = Field(default=None, description="Date until which a decommissioned "
                                                "tenant's data is kept (YYYY-MM-DD).")
 
@@ -138,3 +140,8 @@ class Tenant(Strict):
     @property
     def active(self) -> bool:
         return self.status == "active"
+
+    @property
+    def released(self) -> bool:
+        """Retention has ended: Pulumi may forget (not delete) the tenant's namespaces and volumes."""
+        return self.status == "released"

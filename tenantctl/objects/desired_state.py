@@ -24,6 +24,8 @@ KIND_ORDER = ("Namespace", "ResourceQuota", "LimitRange", "NetworkPolicy", "Role
               "PersistentVolumeClaim", "Schedule")
 # Kinds whose loss loses data: never deleted by a Pulumi run or a pull request.
 DATA_KINDS = ("Namespace", "PersistentVolumeClaim")
+# On the data objects of a `released` tenant: the program registers them unprotected (still retained on delete).
+RELEASED_ANNOTATION = f"{LABEL_PREFIX}/released"
 QUOTA_NAME = "tenant-quota"
 LIMIT_RANGE_NAME = "tenant-defaults"
 DEFAULT_DENY_NAME = "default-deny-ingress"
@@ -102,6 +104,10 @@ def environment_state(tenant: Tenant, env_name: str, settings: Settings) -> Envi
     ]
     if env.backups is not None:
         objects.append(backup_schedule(namespace, env, labels, settings))
+    if tenant.released:
+        for obj in objects:
+            if obj["kind"] in DATA_KINDS:
+                obj["metadata"].setdefault("annotations", {})[RELEASED_ANNOTATION] = "true"
     cluster = env.cluster or settings.default_cluster
     return EnvironmentState(tenant.name, env_name, namespace, cluster, production,
                             tuple(sorted(objects, key=object_key)))

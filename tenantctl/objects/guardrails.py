@@ -26,7 +26,7 @@ from pulumi_policy import (
 
 from tenantctl.model.settings import Settings
 from tenantctl.objects import deploy_guardrails
-from tenantctl.objects.desired_state import DATA_KINDS, LABEL_PREFIX, Obj, object_id
+from tenantctl.objects.desired_state import DATA_KINDS, LABEL_PREFIX, RELEASED_ANNOTATION, Obj, object_id
 from tenantctl.objects.registration import KIND_OF_TYPE, TYPE_TOKENS, offline_urn, registration
 
 PROJECT = "tenant-platform"
@@ -90,9 +90,43 @@ def storage_class_allowed(settings: Settings) -> Callable[[ResourceValidationArg
 
 
 def data_protected(args: ResourceValidationArgs, report: ReportViolation) -> None:
-    if _kind(args.resource_type) in DATA_KINDS and not args.opts.protect:
+    released = ((args.props.get("metadata") or {}).get("annotations") or {}).get(RELEASED_ANNOTATION) == "true"
+    if _kind(args.resource_type) in DATA_KINDS and not args.opts.protect and not released:
         report(f"{_kind(args.resource_type)} {_name(args.props)} is not protected: register it with "
                "protect=True and retain_on_delete=True so no run can delete its data", None)
+
+
+# --- per-namespace guarantees checked resource by resource (issue 13) -----------------------------------------
+# Resource policies run before each step, on the inputs, in preview and up (pulumi/pulumi
+# pkg/resource/deploy/step_generator.go: analyzer `Analyze` per resource before the step is generated), so they
+# block before anything is applied. Whether a namespace HAS a quota/limit range/default-deny/backup can only be
+# seen across resources: those stay stack policies, which `pulumi up` runs after all steps were applied
+# (pkg/resource/deploy/deployment_executor.go:408-416, AnalyzeResources after the step loop). docs/guardrails.md.
+
+QUOTA_KEYS = ("requests.cpu", "requests.memory", "limits.cpu", "limits.memory", "requests.storage",
+              "persistentvolumeclaims", "pods")
+
+
+def quota_bounded(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A tenant ResourceQuota bounds cpu, memory, storage, claims and pods (before it is applied)."""
+    if _kind(args.resource_type) != "ResourceQuota" or TENANT_LABEL not in _labels(args.props):
+        return
+    hard = (args.props.get("spec") or {}).get("hard") or {}
+    missing = [key for key in QUOTA_KEYS if key not in hard]
+    if missing:
+        report(f"ResourceQuota {_name(args.props)} does not bound {', '.join(missing)}", None)
+
+
+def limit_range_defaults(args: ResourceValidationArgs, report: ReportViolation) -> None:
+    """A tenant LimitRange gives containers default requests and limits for cpu and memory."""
+    if _kind(args.resource_type) != "LimitRange" or TENANT_LABEL not in _labels(args.props):
+        return
+    items = [item for item in (args.props.get("spec") or {}).get("limits") or [] if item.get("type") == "Container"]
+    complete = any(all(res in (item.get(part) or {}) for part in ("default", "defaultRequest")
+                       for res in ("cpu", "memory")) for item in items)
+    if not complete:
+        report(f"LimitRange {_name(args.props)} has no Container default and defaultRequest for cpu and memory",
+               None)
 
 
 def required_labels(args: ResourceValidationArgs, report: ReportViolation) -> None:
@@ -178,6 +212,14 @@ SPECS = {
     "tenant-namespace-pod-security": GuardrailSpec(
         "tenant-namespace-pod-security", "Tenant namespaces enforce Pod Security `restricted` (no privileged or "
         "root containers).", ("14.2.5",), "Set pod-security.kubernetes.io/enforce=restricted."),
+    "tenant-quota-bounded": GuardrailSpec(
+        "tenant-quota-bounded", "Each tenant ResourceQuota bounds cpu, memory, storage, volume claims and pods; "
+        "checked on the resource before it is applied.", ("12.1.3",), "The quota comes from the environment's "
+        "cpu, memory and storage."),
+    "tenant-limit-range-defaults": GuardrailSpec(
+        "tenant-limit-range-defaults", "Each tenant LimitRange gives containers default requests and limits for "
+        "cpu and memory; checked on the resource before it is applied.", ("12.1.3",),
+        "Defaults come from `container_defaults` in platform/settings.yaml."),
     deploy_guardrails.POLICY_ID: GuardrailSpec(
         deploy_guardrails.POLICY_ID, deploy_guardrails.DESCRIPTION, ("9.2", "9.2.4"),
         deploy_guardrails.REMEDIATION),
@@ -193,6 +235,8 @@ def build_policies(settings: Settings) -> list[Policy]:
         "tenant-namespace-labels": required_labels,
         "tenant-namespace-pod-security": pod_security_restricted,
         deploy_guardrails.POLICY_ID: deploy_guardrails.deployer_bindings(settings),
+        "tenant-quota-bounded": quota_bounded,
+        "tenant-limit-range-defaults": limit_range_defaults,
     }
     stack = {
         "tenant-namespace-has-quota": _every_namespace_has("ResourceQuota", "ResourceQuota"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tenantctl.objects.desired_state import DATA_KINDS, Obj, logical_name
+from tenantctl.objects.desired_state import DATA_KINDS, RELEASED_ANNOTATION, Obj, logical_name
 
 COMPONENT_TYPE = "tenants:index:Tenant"  # changing it would change every URN: Pulumi would replace everything
 TYPE_TOKENS = {
@@ -33,9 +33,15 @@ class Registration:
 
 
 def registration(obj: Obj) -> Registration:
-    """Namespaces and volumes hold data: protected (Pulumi refuses to delete them) and retained on delete."""
+    """Namespaces and volumes hold data: protected (Pulumi refuses to delete them) and retained on delete.
+
+    A released tenant's are unprotected but still retained: removing them from the program then only drops them
+    from the state (pulumi/pulumi pkg/resource/deploy/step.go:646-648 refuses to delete a protected resource,
+    step.go:661 skips the provider's Delete for `RetainOnDelete`).
+    """
     holds_data = obj["kind"] in DATA_KINDS
-    return Registration(protect=holds_data, retain_on_delete=holds_data)
+    released = obj["metadata"].get("annotations", {}).get(RELEASED_ANNOTATION) == "true"
+    return Registration(protect=holds_data and not released, retain_on_delete=holds_data)
 
 
 def offline_urn(obj: Obj, project: str) -> str:

@@ -19,7 +19,9 @@ from tenantctl.model.tenant import Tenant
 from tenantctl.objects.desired_state import DATA_KINDS, Obj, object_id, object_key, tenant_objects
 from tenantctl.review.cost import TenantCost, tenant_cost
 from tenantctl.review.deploy_changes import DeployChange, deploy_changes
+from tenantctl.review.engine_rules import engine_problems
 from tenantctl.rules.domain import approval_reasons
+from tenantctl.source.problems import Problem
 
 NOT_PRESENT = None
 
@@ -65,7 +67,8 @@ class TenantPlan:
     cost_after: Decimal
     approvals: list[str] = field(default_factory=list)
     decommissioned: bool = False
-    retention_ended: bool = False  # removed after a decommission whose retain_until has passed
+    retention_ended: bool = False  # removed after the base revision showed it `released`
+    base_released: bool = False  # the base registers its data unprotected: Pulumi may forget (not delete) it
     environment_costs: dict[str, tuple[Decimal, Decimal]] = field(default_factory=dict)  # env -> (before, after)
     owner: tuple[str, str] = ("", "")  # (team, cost centre), to recognise renames
     deploy: list[DeployChange] = field(default_factory=list)  # deploy identities added/removed
@@ -94,6 +97,7 @@ class Plan:
     platform_approvals: list[str] = field(default_factory=list)  # approvals not tied to one tenant
     warnings: list[str] = field(default_factory=list)
     provenance: str = ""  # which code computed this plan, from which data
+    refused: list[Problem] = field(default_factory=list)  # changes the engine cannot apply (engine_rules.py)
 
     @property
     def touched(self) -> list[TenantPlan]:
@@ -110,7 +114,7 @@ class Plan:
     @property
     def blocking_removals(self) -> list[tuple[str, ObjectChange]]:
         """Data removals that are not the end of a finished decommission: these fail the plan."""
-        ended = {plan.tenant for plan in self.tenants if plan.retention_ended}
+        ended = {plan.tenant for plan in self.tenants if plan.retention_ended or plan.base_released}
         return [(tenant, change) for tenant, change in self.data_removals if tenant not in ended]
 
     @property
@@ -190,8 +194,9 @@ def _cost(tenant: Tenant | None, settings: Settings) -> TenantCost | None:
     return tenant_cost(tenant, settings) if tenant else None
 
 
-def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settings: Settings,
-                head_settings: Settings, today: datetime.date | None = None) -> TenantPlan:
+def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settings: Settings,  # noqa: PLR0917
+                head_settings: Settings, today: datetime.date | None = None) -> TenantPlan:  # noqa: ARG001
+    # `today` no longer decides removals (issue 13): only a base showing `status: released` does.
     before = tenant_objects(base, base_settings) if base else []
     after = tenant_objects(head, head_settings) if head else []
     changes = object_changes(before, after)
@@ -208,8 +213,10 @@ def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settin
         # Judged against the BASE settings: a PR cannot raise the thresholds it is judged by.
         approvals=approval_reasons(head, base_settings) if head else [],
         decommissioned=bool(head and not head.active),
-        retention_ended=bool(head is None and base and not base.active and base.retain_until
-                             and base.retain_until < (today or datetime.date.today())),
+        # Only a base that already registers the objects unprotected lets Pulumi forget them on removal
+        # (pulumi/pulumi pkg/resource/deploy/step.go:646-648); a passed retain_until alone is not enough.
+        retention_ended=bool(head is None and base is not None and base.released),
+        base_released=bool(base is not None and base.released),
         environment_costs={env: (old.get(env, Decimal(0)), new.get(env, Decimal(0)))
                            for env in sorted(old.keys() | new.keys()) if old.get(env) != new.get(env)},
         owner=(owner.team, owner.cost_center),
@@ -225,4 +232,6 @@ def build_plan(base: Fleet | None, head: Fleet, base_settings: Settings, head_se
     plans = [tenant_plan(name, old.get(name), new.get(name), base_settings, head_settings, today)
              for name in sorted(old.keys() | new.keys())]
     pricing = head_settings.pricing
-    return Plan(base_ref, pricing.currency, pricing.label, plans)
+    refused = engine_problems(base, head, base_settings, head_settings) if base is not None else []
+    return Plan(base_ref, pricing.currency, pricing.label, plans, refused=refused,
+                blocking=[problem.text() for problem in refused])

@@ -24,7 +24,8 @@ GITHUB_COMMENT_LIMIT = 65_536
 LIST_LIMIT = 30  # lines per list in the summary before "and N more"
 SYMBOL = {"added": "+", "changed": "~", "removed": "-"}
 DECOMMISSION_HINT = ("Removing a tenant or environment never deletes data through a pull request: set "
-                     "`status: decommissioned` with `retain_until: YYYY-MM-DD` instead. Namespaces and volumes are "
+                     "`status: decommissioned` with `retain_until: YYYY-MM-DD` instead, then `status: released` after "
+                     "that date, and remove the file only once the release is merged. Namespaces and volumes are "
                      "protected, so an apply of this change would fail. If you meant to rename, keep the old name.")
 
 
@@ -296,6 +297,7 @@ def as_json(plan: Plan, guardrails: Guardrails) -> str:
         "guardrails": {"passed": guardrails.passed, "summary": guardrails.summary},
         "data_removals": [{"tenant": tenant, "object": item.object_id} for tenant, item in plan.data_removals],
         "rename_hints": plan.rename_hints,
+        "engine_refusals": [asdict(problem) for problem in plan.refused],
         "new_production_deployers": [{"tenant": tenant, **asdict(change)}
                                      for tenant, change in plan.new_production_deployers],
         "fails": plan.fails, "blocking": plan.blocking, "provenance": plan.provenance,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 from typing import Iterable
 
@@ -28,10 +29,7 @@ def tenant_problems(loaded: LoadedTenant, settings: Settings) -> Iterable[Proble
     if settings.is_reserved(tenant.name) or tenant.name in settings.protected_namespaces():
         problems.append(document.problem(["name"], f"name {tenant.name!r} is reserved for the platform "
                                          f"({', '.join(settings.reserved_namespaces)}): choose another name"))
-    if tenant.status == "decommissioned" and tenant.retain_until is None:
-        problems.append(document.problem(["status"], "a decommissioned tenant needs a retention date: add "
-                                         "`retain_until: YYYY-MM-DD`, the day until which its volumes and backups "
-                                         "are kept"))
+    problems.extend(lifecycle_problems(loaded))
     limits = settings.limits
     if len(tenant.environments) > limits.environments:
         problems.append(document.problem(["environments"], f"{len(tenant.environments)} environments is more than "
@@ -91,3 +89,19 @@ def environment_limit_problems(document: YamlDocument, env_name: str, env: Envir
     if env.cluster is not None and env.cluster not in settings.cluster_names:
         yield document.problem([*loc, "cluster"], f"cluster {env.cluster!r} does not exist: use one of "
                                f"{', '.join(settings.cluster_names)} (or leave it out for the default)")
+
+
+def lifecycle_problems(loaded: LoadedTenant, today: datetime.date | None = None) -> list[Problem]:
+    """`decommissioned` needs a retention date; `released` only once that date has passed."""
+    tenant, document = loaded.tenant, loaded.document
+    if tenant.status == "decommissioned" and tenant.retain_until is None:
+        return [document.problem(["status"], "a decommissioned tenant needs a retention date: add "
+                                 "`retain_until: YYYY-MM-DD`, the day until which its volumes and backups are kept")]
+    if tenant.status == "released":
+        if tenant.retain_until is None:
+            return [document.problem(["status"], "a released tenant needs the retention date that has passed: "
+                                     "add `retain_until: YYYY-MM-DD`")]
+        if tenant.retain_until >= (today or datetime.date.today()):
+            return [document.problem(["status"], f"`released` is allowed only after retain_until "
+                                     f"({tenant.retain_until.isoformat()}): keep `status: decommissioned` until then")]
+    return []

@@ -8,8 +8,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from tenantctl.cli.support import RootOption, stdout, workspace
-from tenantctl.source.errors import EXIT_INVALID
+from tenantctl.checks.revision import RevisionError, load_revision
+from tenantctl.cli.support import RootOption, fail, stdout, workspace
+from tenantctl.review.engine_rules import engine_problems
+from tenantctl.source.errors import EXIT_INVALID, EXIT_USAGE
+from tenantctl.source.inert import plain
 from tenantctl.source.problems import as_json, errors
 
 
@@ -24,11 +27,20 @@ def validate(
                                                           exists=True)] = None,
     output: Annotated[ValidateFormat, typer.Option("--format", help="text, github (annotations) or json.")]
     = ValidateFormat.text,
+    base: Annotated[str | None, typer.Option(help="Git revision whose tenants already exist (e.g. origin/main): "
+                                                "also refuse changes Pulumi cannot apply to protected data.")] = None,
     root: RootOption = Path("."),
 ) -> None:
     """Check tenant files: all problems in one pass. Exit 0 valid, 1 invalid, 2 usage error."""
     ws = workspace(root)
     fleet = ws.load(paths or [])
+    if base is not None and fleet.valid:
+        try:
+            base_settings, base_fleet = load_revision(root, base, ws.settings)
+        except RevisionError as exc:
+            fail(f"cannot read revision {plain(repr(base))}: {plain(str(exc))}", code=EXIT_USAGE)
+        head = fleet if not paths else ws.load([])
+        fleet.problems = sorted([*fleet.problems, *engine_problems(base_fleet, head, base_settings, ws.settings)])
     if output is ValidateFormat.json:
         print(as_json(fleet.problems))
     else:
