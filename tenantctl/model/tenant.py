@@ -18,6 +18,7 @@ from tenantctl.model.types import (
     SizeQuantity,
     Strict,
 )
+from tenantctl.model.text import Description, LabelText, ShortText
 
 BACKUPS_PER_DAY = (1, 2, 3, 4, 6, 8, 12, 24)
 ROLES = ("admin", "edit", "view")
@@ -26,9 +27,11 @@ ROLES = ("admin", "edit", "view")
 class Owner(Strict):
     """Who owns the tenant and pays for it."""
 
-    team: str = Field(min_length=1, description="The team that owns this tenant.")
+    team: LabelText = Field(description="The team that owns this tenant (Latin letters or "
+                                                 "digits needed: it becomes a label).")
     contact: Email = Field(description="An e-mail address that reaches the team (a shared mailbox is best).")
-    cost_center: str = Field(min_length=1, description="Cost centre that is charged for this tenant.")
+    cost_center: LabelText = Field(description="Cost centre that is charged for this "
+                                                        "tenant (becomes a label).")
     code_owner: CodeOwner | None = Field(default=None, description="The GitHub team (`@org/team`) that reviews "
                                          "this file (its CODEOWNERS line); default `@<organisation>/<team as a "
                                          "DNS label>` from the platform settings.")
@@ -52,7 +55,7 @@ class Volume(Strict):
 
     name: DnsLabel = Field(description="Name of the PersistentVolumeClaim (DNS label).")
     size: SizeQuantity = Field(description="Size with a unit, e.g. 100Gi.")
-    storage_class: str | None = Field(default=None, description="Storage class; the platform default when left out. "
+    storage_class: ShortText | None = Field(default=None, description="Storage class; the platform default when left out. "
                                       "Must be one of the platform's allowed classes.")
 
 
@@ -80,7 +83,7 @@ class Environment(Strict):
     backups: Backups | None = Field(default=None, description="Backup schedule; mandatory for production.")
     production: bool | None = Field(default=None, description="Whether this is production. Left out: the platform's "
                                     "list of production environment names decides.")
-    cluster: str | None = Field(default=None, description="Cluster to run on; the platform default when left out.")
+    cluster: ShortText | None = Field(default=None, description="Cluster to run on; the platform default when left out.")
     deploy: list[DeployIdentity] = Field(default=[], description="CI pipelines that may deploy into this namespace "
                                          "with their own short-lived OIDC token (no stored secret); see "
                                          "docs/deploy-access.md.")
@@ -112,7 +115,7 @@ class Tenant(Strict):
         "description": "A tenant of the platform: one file per tenant in tenants/<name>.yaml."})
 
     name: DnsLabel = Field(description="Tenant name; must equal the file name (without .yaml). A DNS label.")
-    description: str = Field(min_length=1, description="What the tenant runs, in one line.")
+    description: Description = Field(description="What the tenant runs, in one line.")
     owner: Owner
     data_classification: Classification = Field(description="BIO security level of the data: BBN1, BBN2 or BBN3.")
     access: Access = Field(default=Access(), description="Identity-provider groups mapped to Kubernetes roles.")
@@ -121,7 +124,7 @@ class Tenant(Strict):
     status: Literal["active", "decommissioned"] = Field(
         default="active", description="`decommissioned` revokes access and stops new workloads; namespaces, "
         "volumes and backups are kept until `retain_until`. Deleting them is a separate step by the platform team.")
-    retain_until: datetime.date | None = Field(default=None, description="Date until which a decommissioned "
+    retain_until: datetime.date | None = Field(default=None, strict=False, description="Date until which a decommissioned "
                                                "tenant's data is kept (YYYY-MM-DD).")
 
     @field_validator("retain_until", mode="before")

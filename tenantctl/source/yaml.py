@@ -155,7 +155,7 @@ class StrictComposer(Composer):
             raise InputRefused(None, None, "the merge key << is not allowed: YAML merge keys are refused in tenant "
                                "and settings files; write the fields out in full", event.start_mark)
         if self.depth >= MAX_DEPTH:
-            raise InputRefused(None, None, f"the file nests lists or mappings more than {MAX_DEPTH} levels deep: "
+            raise InputRefused(None, None, f"the file nests lists or mappings too deeply (more than {MAX_DEPTH} levels): "
                                "a tenant file needs at most a few levels; remove the extra nesting",
                                event.start_mark)
 
