@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -32,7 +33,25 @@ class GitHub:
             "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "tenant-platform"})
         try:
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - fixed https API URL
-                payload = response.read()
+                payload = response.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as exc:
-            raise GitHubError(f"GitHub {method} {path}: HTTP {exc.code} {exc.reason}") from None
-        return json.loads(payload) if payload else None
+            raise GitHubError(f"GitHub {method} {path}: HTTP {exc.code} {_one_line(exc.reason)}") from None
+        except urllib.error.URLError as exc:  # DNS, refused connection, TLS
+            raise GitHubError(f"GitHub {method} {path}: cannot connect to {self.api_url}: "
+                              f"{_one_line(exc.reason)}") from None
+        except (OSError, ValueError, http.client.HTTPException) as exc:  # timeouts, resets, bad URLs, bad answers
+            raise GitHubError(f"GitHub {method} {path}: {type(exc).__name__}: {_one_line(exc)}") from None
+        if len(payload) > MAX_RESPONSE_BYTES:
+            raise GitHubError(f"GitHub {method} {path}: the answer is larger than {MAX_RESPONSE_BYTES} bytes")
+        try:
+            return json.loads(payload) if payload else None
+        except ValueError:
+            raise GitHubError(f"GitHub {method} {path}: the answer is not JSON") from None
+
+
+MAX_RESPONSE_BYTES = 32 * 1024 * 1024
+
+
+def _one_line(reason: object) -> str:
+    """An error reason as one short line (never the token: it is only ever in a request header)."""
+    return " ".join(str(reason).split())[:300] or "no reason given"

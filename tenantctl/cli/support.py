@@ -8,6 +8,7 @@ from typing import Annotated, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tenantctl.checks.loading import Fleet
@@ -29,7 +30,7 @@ class Format(str, Enum):
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    stderr.print(f"[red]error:[/red] {message}")
+    stderr.print(f"[red]error:[/red] {escape(message)}")  # the message may hold user text: never markup
     raise typer.Exit(code)
 
 
