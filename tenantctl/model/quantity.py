@@ -47,6 +47,19 @@ def _split(value: object, what: str) -> tuple[Decimal, str]:
     return number, match["suffix"] or ""
 
 
+class _Number(str):
+    """A number's digits as written, shown unquoted in messages like the number itself."""
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+
+def _as_written(value: object) -> object:
+    """A YAML float as the digits the user wrote (for messages); anything else unchanged."""
+    text = getattr(value, "_yaml_text", None)
+    return _Number(text) if text else value
+
+
 def _example(what: str) -> str:
     return "4, '500m' or '2.5'" if what == "cpu" else "'4Gi', '512Mi' or '100Gi'"
 
@@ -66,7 +79,7 @@ def parse_cpu(value: object) -> Decimal:
     """Parse a cpu quantity (`4`, `"500m"`, `"2.5"`) into cores."""
     number, suffix = _split(value, "cpu")
     with localcontext(prec=_PRECISION):
-        return _cpu(value, number, suffix)
+        return _cpu(_as_written(value), number, suffix)
 
 
 def _cpu(value: object, number: Decimal, suffix: str) -> Decimal:
@@ -87,7 +100,7 @@ def parse_bytes(value: object) -> int:
     """Parse a memory or storage quantity (`"4Gi"`, `"512Mi"`, `"1G"`) into bytes."""
     number, suffix = _split(value, "size")
     with localcontext(prec=_PRECISION):
-        return _bytes(value, number, suffix)
+        return _bytes(_as_written(value), number, suffix)
 
 
 def _bytes(value: object, number: Decimal, suffix: str) -> int:
