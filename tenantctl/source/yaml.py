@@ -90,6 +90,9 @@ MAX_DEPTH = 32  # nesting of mappings and lists; a tenant file needs 5
 MAX_NUMBER_CHARS = 24  # a plain number longer than this is refused at its position (no huge-integer work)
 _DECIMAL_INT = re.compile(r"-?[0-9]+")
 _DECIMAL_FLOAT = re.compile(r"-?([0-9]+\.[0-9]*|\.[0-9]+)")
+_NUMBER_LIKE = re.compile(  # what a YAML 1.1 or 1.2 resolver could read as a number
+    r"[-+]?(0[xX][0-9a-fA-F_]+|0[oO][0-7_]+|[0-9_]+(\.[0-9_]*)?([eE][-+]?[0-9]+)?|\.[0-9_]+([eE][-+]?[0-9]+)?)")
+_DIRECTIVE = re.compile(r"^%YAML[ \t]+(\S*)", re.MULTILINE)
 
 
 class ValueNotReadable(ConstructorError):
@@ -151,13 +154,20 @@ class StrictComposer(Composer):
             shown = f"{tag.handle}{tag.suffix}" if shown else str(getattr(tag, "value", tag))
             raise InputRefused(None, None, f"the YAML tag {shown} is not allowed: remove it (quote the value if it "
                                "is text)", event.start_mark)
+        if isinstance(event, ScalarEvent) and event.style is None and len(event.value) > MAX_NUMBER_CHARS \
+                and _NUMBER_LIKE.fullmatch(event.value):
+            raise InputRefused(None, None, f"the number starting {event.value[:12]!r} is far too long "
+                               f"({len(event.value)} characters, at most {MAX_NUMBER_CHARS}): shorten it",
+                               event.start_mark)
         if isinstance(event, ScalarEvent) and event.value == "<<" and event.style is None:
             raise InputRefused(None, None, "the merge key << is not allowed: YAML merge keys are refused in tenant "
                                "and settings files; write the fields out in full", event.start_mark)
         if self.depth >= MAX_DEPTH:
-            raise InputRefused(None, None, f"the file nests lists or mappings too deeply (more than {MAX_DEPTH} levels): "
+            too_deep = InputRefused(None, None, f"the file nests lists or mappings too deeply (more than {MAX_DEPTH} levels): "
                                "a tenant file needs at most a few levels; remove the extra nesting",
                                event.start_mark)
+            too_deep.loc = [part for part in self._loc if isinstance(part, (str, int))][:1]  # the top-level field
+            raise too_deep
 
 
 class TenantConstructor(RoundTripConstructor):
@@ -210,6 +220,11 @@ def new_yaml() -> YAML:
 
 def parse_text(text: str, path: str) -> YamlDocument:
     """Parse YAML text that must hold one mapping; raise YamlFileError with a position otherwise."""
+    for directive in _DIRECTIVE.finditer(text):  # before the parser: it asserts on versions it does not know
+        if directive[1] != "1.2":
+            line, column = _line_column(text, directive.start())
+            raise YamlFileError(Problem(path, line, column, "", f"the directive %YAML {directive[1][:20]} is not "
+                                        "supported: tenant and settings files are YAML 1.2; remove the %YAML line"))
     try:
         data = new_yaml().load(text)
     except DuplicateKeyError as exc:
@@ -231,6 +246,9 @@ def parse_text(text: str, path: str) -> YamlDocument:
         line, column = _line_column(text, exc.position)
         raise YamlFileError(Problem(path, line, column, "", f"the file contains the control character "
                                     f"U+{exc.character:04X}, which YAML does not allow: remove it")) from None
+    except AssertionError:  # ruamel asserts on some malformed input instead of raising a YAMLError
+        raise YamlFileError(Problem(path, 1, 1, "", "the file cannot be read as YAML 1.2: fix the YAML (check "
+                                    "directives, indentation, colons and quotes)")) from None
     except RecursionError:
         raise YamlFileError(Problem(path, 1, 1, "", "the file nests lists or mappings too deeply to read: "
                                     "a tenant file needs at most a few levels")) from None
