@@ -28,10 +28,10 @@ class GitHub:
         if self.send is not None:
             return self.send(method, path, body)
         data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"{self.api_url}{path}", data=data, method=method, headers={
-            "Authorization": f"Bearer {self.token}", "Accept": "application/vnd.github+json",
-            "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "tenant-platform"})
         try:
+            request = urllib.request.Request(f"{self.api_url}{path}", data=data, method=method, headers={
+                "Authorization": f"Bearer {self.token}", "Accept": "application/vnd.github+json",
+                "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "tenant-platform"})
             with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - fixed https API URL
                 payload = response.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as exc:
@@ -40,7 +40,7 @@ class GitHub:
             raise GitHubError(f"GitHub {method} {path}: cannot connect to {self.api_url}: "
                               f"{_one_line(exc.reason)}") from None
         except (OSError, ValueError, http.client.HTTPException) as exc:  # timeouts, resets, bad URLs, bad answers
-            raise GitHubError(f"GitHub {method} {path}: {type(exc).__name__}: {_one_line(exc)}") from None
+            raise GitHubError(f"GitHub {method} {path}: {_one_line(exc)} (GITHUB_API_URL is {self.api_url!r})") from None
         if len(payload) > MAX_RESPONSE_BYTES:
             raise GitHubError(f"GitHub {method} {path}: the answer is larger than {MAX_RESPONSE_BYTES} bytes")
         try:

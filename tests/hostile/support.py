@@ -29,10 +29,12 @@ class Run:
         return self.stdout + self.stderr
 
 
-def run_cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT) -> Run:
+def run_cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: float = CLI_TIMEOUT,
+            with_root: bool = True) -> Run:
     """`python -m tenantctl ARGS --root ROOT` in a child process; a hang fails the test instead of the suite."""
     started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "tenantctl", *args, "--root", str(root)], cwd=root,
+    root_args = ["--root", str(root)] if with_root else []
+    result = subprocess.run([sys.executable, "-m", "tenantctl", *args, *root_args], cwd=root,
                             capture_output=True, text=True, timeout=timeout,
                             env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "200",
                                  **(env or {})})

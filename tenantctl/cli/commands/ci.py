@@ -34,7 +34,7 @@ def one_line_errors(command: F) -> F:
         except (OSError, UnicodeError, ValueError, LookupError) as exc:
             reason = " ".join(str(getattr(exc, "strerror", None) or exc).split())[:300]
             where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
-            fail(f"{command.__name__.replace('_', '-')}: {type(exc).__name__}: {reason}{where}")
+            fail(f"{command.__name__.replace('_', '-')}: {reason}{where}")
     return run  # type: ignore[return-value]
 
 
