@@ -17,14 +17,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from tenantctl.source.yaml import MAX_FILE_BYTES  # noqa: E402
-from tests.hostile.cases import CASES, ENV, HEADER  # noqa: E402
+from tenantctl.source.yaml import MAX_FILE_BYTES
+from tests.hostile.cases import CASES, ENV, HEADER
 
 Setup = Callable[[Path], None]
 
@@ -86,7 +86,7 @@ def every_case(root: Path) -> None:
 
 
 ROWS: list[tuple[str, Setup]] = [
-    ("clean fixture repository (floor)", lambda root: None),
+    ("clean fixture repository (floor)", lambda _root: None),
     ("alias bomb, 9^12 list items (sequence)", case("bomb-seq")),
     ("alias bomb, 4^14 mapping entries", case("bomb-map")),
     ("merge key", case("bomb-merge")),

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
-
-import re
 
 from tenantctl.checks.loading import Fleet, load_paths, load_settings
 from tenantctl.model.settings import SETTINGS_FILE, Settings

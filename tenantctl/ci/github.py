@@ -40,7 +40,8 @@ class GitHub:
             raise GitHubError(f"GitHub {method} {path}: cannot connect to {self.api_url}: "
                               f"{_one_line(exc.reason)}") from None
         except (OSError, ValueError, http.client.HTTPException) as exc:  # timeouts, resets, bad URLs, bad answers
-            raise GitHubError(f"GitHub {method} {path}: {_one_line(exc)} (GITHUB_API_URL is {self.api_url!r})") from None
+            raise GitHubError(f"GitHub {method} {path}: {_one_line(exc)} "
+                              f"(GITHUB_API_URL is {self.api_url!r})") from None
         if len(payload) > MAX_RESPONSE_BYTES:
             raise GitHubError(f"GitHub {method} {path}: the answer is larger than {MAX_RESPONSE_BYTES} bytes")
         try:

@@ -29,7 +29,7 @@ def verify_revision(root: Path, ref: str) -> str:
                             "(it may not start with '-')")
     try:
         result = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
-                                cwd=root, capture_output=True, text=True, timeout=60)
+                                cwd=root, capture_output=True, text=True, timeout=60, check=False)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise RevisionError(f"cannot run git: {exc}") from None
     commit = result.stdout.strip()

@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from tenantctl.model.deploy import DeployIdentity, unique_identities
+from tenantctl.model.text import Description, LabelText, ShortText
 from tenantctl.model.types import (
     Classification,
     CodeOwner,
@@ -18,7 +19,6 @@ from tenantctl.model.types import (
     SizeQuantity,
     Strict,
 )
-from tenantctl.model.text import Description, LabelText, ShortText
 
 BACKUPS_PER_DAY = (1, 2, 3, 4, 6, 8, 12, 24)
 ROLES = ("admin", "edit", "view")
@@ -55,7 +55,8 @@ class Volume(Strict):
 
     name: DnsLabel = Field(description="Name of the PersistentVolumeClaim (DNS label).")
     size: SizeQuantity = Field(description="Size with a unit, e.g. 100Gi.")
-    storage_class: ShortText | None = Field(default=None, description="Storage class; the platform default when left out. "
+    storage_class: ShortText | None = Field(default=None, description="Storage class; the platform default when "
+                                            "left out. "
                                       "Must be one of the platform's allowed classes.")
 
 
@@ -83,7 +84,8 @@ class Environment(Strict):
     backups: Backups | None = Field(default=None, description="Backup schedule; mandatory for production.")
     production: bool | None = Field(default=None, description="Whether this is production. Left out: the platform's "
                                     "list of production environment names decides.")
-    cluster: ShortText | None = Field(default=None, description="Cluster to run on; the platform default when left out.")
+    cluster: ShortText | None = Field(default=None, description="Cluster to run on; the platform default when left "
+                                      "out.")
     deploy: list[DeployIdentity] = Field(default=[], description="CI pipelines that may deploy into this namespace "
                                          "with their own short-lived OIDC token (no stored secret); see "
                                          "docs/deploy-access.md.")
@@ -124,7 +126,8 @@ class Tenant(Strict):
     status: Literal["active", "decommissioned"] = Field(
         default="active", description="`decommissioned` revokes access and stops new workloads; namespaces, "
         "volumes and backups are kept until `retain_until`. Deleting them is a separate step by the platform team.")
-    retain_until: datetime.date | None = Field(default=None, strict=False, description="Date until which a decommissioned "
+    retain_until: datetime.date | None = Field(default=None, strict=False,  # text is a date; numbers refused below
+                                               description="Date until which a decommissioned "
                                                "tenant's data is kept (YYYY-MM-DD).")
 
     @field_validator("retain_until", mode="before")

@@ -74,7 +74,7 @@ def not_system_group(value: str) -> str:
     return value
 
 
-def Text(max_length: int, *, min_length: int = 1, label: bool = False) -> Any:  # noqa: N802 - a type factory
+def Text(max_length: int, *, min_length: int = 1, label: bool = False) -> Any:
     """A free-text type: `min_length`..`max_length` characters, visible ones only (and label-safe if `label`)."""
     validators = [AfterValidator(visible_text), *([AfterValidator(label_safe)] if label else [])]
     return Annotated[str, Field(min_length=min_length, max_length=max_length), *validators]

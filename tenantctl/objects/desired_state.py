@@ -14,8 +14,8 @@ from typing import Any
 from tenantctl.model.quantity import format_bytes, format_cpu
 from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Environment, Tenant
+from tenantctl.model.text import label_value
 from tenantctl.objects.deploy_access import deploy_role_bindings
-from tenantctl.model.text import label_value  # noqa: F401 - one definition, shared with validation (re-exported)
 from tenantctl.rules.domain import is_production
 
 LABEL_PREFIX = "tenant-platform"

@@ -227,7 +227,8 @@ def parse_value(text: str) -> Any:
         value = new_yaml().load(text)
     except YAMLError as exc:
         reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise EditError(f"cannot read the value {text[:80]!r} as YAML ({reason}): quote text, e.g. '\"a: b\"'") from None
+        raise EditError(f"cannot read the value {text[:80]!r} as YAML ({reason}): quote text, "
+                        "e.g. '\"a: b\"'") from None
     return "" if value is None and text.strip() == "" else value
 
 

@@ -103,7 +103,7 @@ class InputRefused(MarkedYAMLError):
     """A YAML feature tenant and settings files may not use (aliases, anchors, merge keys, tags, other YAML
     versions, deep nesting); `problem` is the whole message, `problem_mark` its position, `loc` its field."""
 
-    loc: list[str | int] = []
+    loc: tuple[str | int, ...] | list[str | int] = ()
 
 
 class StrictComposer(Composer):
@@ -163,9 +163,9 @@ class StrictComposer(Composer):
             raise InputRefused(None, None, "the merge key << is not allowed: YAML merge keys are refused in tenant "
                                "and settings files; write the fields out in full", event.start_mark)
         if self.depth >= MAX_DEPTH:
-            too_deep = InputRefused(None, None, f"the file nests lists or mappings too deeply (more than {MAX_DEPTH} levels): "
-                               "a tenant file needs at most a few levels; remove the extra nesting",
-                               event.start_mark)
+            too_deep = InputRefused(None, None, "the file nests lists or mappings too deeply "
+                                    f"(more than {MAX_DEPTH} levels): a tenant file needs at most a few "
+                                    "levels; remove the extra nesting", event.start_mark)
             too_deep.loc = [part for part in self._loc if isinstance(part, (str, int))][:1]  # the top-level field
             raise too_deep
 

@@ -121,7 +121,8 @@ CASES: list[Case] = [
          10, "environments.test.cpu", "more precise"),
     Case("precision-float", "strict", HEADER + "environments:\n  test:\n    cpu: 64.0000000000000000001\n"
          "    memory: 1Gi\n", 10, "environments.test.cpu", "more precise"),
-    Case("precision-size", "strict", HEADER + "environments:\n  test:\n    cpu: 1\n    memory: '1.0000000000000000001Gi'\n",
+    Case("precision-size", "strict", HEADER + "environments:\n  test:\n    cpu: 1\n"
+         "    memory: '1.0000000000000000001Gi'\n",
          11, "environments.test.memory", "whole number of bytes"),
     Case("long-description", "strict", HEADER.replace("Hostile input case", "x" * 20_000) + ENV, 2, "description",
          "at most 300"),

@@ -35,7 +35,7 @@ def run_cli(root: Path, *args: str, env: dict[str, str] | None = None, timeout: 
     started = time.perf_counter()
     root_args = ["--root", str(root)] if with_root else []
     result = subprocess.run([sys.executable, "-m", "tenantctl", *args, *root_args], cwd=root,
-                            capture_output=True, text=True, timeout=timeout,
+                            capture_output=True, text=True, timeout=timeout, check=False,
                             env={**os.environ, "PYTHONPATH": str(REPO), "NO_COLOR": "1", "COLUMNS": "200",
                                  **(env or {})})
     return Run(result.returncode, result.stdout, result.stderr, time.perf_counter() - started)

@@ -10,7 +10,8 @@ import pytest
 
 from tests.hostile.support import assert_clean, run_cli, snapshot
 
-NAMES = ["../../outside", "../amt", "amt/../amt", "/etc/passwd", "AMT", "amt.yaml", "-rf", "a" * 64, "", "amt\n", "..", "."]
+NAMES = ["../../outside", "../amt", "amt/../amt", "/etc/passwd", "AMT", "amt.yaml", "-rf", "a" * 64, "", "amt\n",
+         "..", "."]
 # A NUL byte cannot be passed in a process argument: test_a_nul_byte_in_a_tenant_name_is_a_usage_error covers it.
 
 

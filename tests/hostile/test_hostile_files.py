@@ -86,7 +86,7 @@ def test_tenant_entries_that_are_not_regular_files_are_refused_without_reading(k
     run = run_cli(scratch_repo, "validate", timeout=30)
     assert_clean(run)
     assert run.code == 1 and run.seconds < 30
-    assert f"odd.yaml:1:1: the file is {'a ' if kind != 'symlink' else 'a '}" in run.output
+    assert "odd.yaml:1:1: the file is a " in run.output
     assert SPECIAL[kind] in run.output
 
 

@@ -21,7 +21,7 @@ def validate(settings, resource_type: str, props: dict) -> dict[str, list[str]]:
     for policy in build_policies(settings):
         if hasattr(policy, "validate") and type(policy).__name__ == "ResourceValidationPolicy":
             messages: list[str] = []
-            policy.validate(args, lambda message, urn, _m=messages: _m.append(message))
+            policy.validate(args, lambda message, _urn, _m=messages: _m.append(message))
             if messages:
                 found[policy.name] = messages
     return found
@@ -33,7 +33,8 @@ TENANT_LABELS = {"tenant-platform/tenant": "amt", "tenant-platform/environment":
 
 
 @pytest.mark.parametrize(("resource_type", "props", "policy", "words"), [
-    (TYPE_TOKENS["Namespace"], {"metadata": {"name": "sneaky"}}, "namespace-is-tenant", "has no tenant-platform/tenant"),
+    (TYPE_TOKENS["Namespace"], {"metadata": {"name": "sneaky"}}, "namespace-is-tenant",
+     "has no tenant-platform/tenant"),
     (TYPE_TOKENS["Namespace"], {"metadata": {"name": "istio-system", "labels": TENANT_LABELS}}, "namespace-is-tenant",
      "reserved"),
     (TYPE_TOKENS["Namespace"], {"metadata": {"name": "kube-system", "labels": TENANT_LABELS}}, "namespace-is-tenant",

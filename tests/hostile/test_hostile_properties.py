@@ -54,7 +54,7 @@ def test_a_hostile_value_anywhere_is_an_error_never_an_exception(settings, slot,
     lines = list(LINES)
     lines[index] = prefix + value
     text = "\n".join(lines) + "\n"
-    loaded, problems = load_tenant(text.encode("utf-8", "surrogatepass"), "tenants/prop.yaml", settings)
+    _, problems = load_tenant(text.encode("utf-8", "surrogatepass"), "tenants/prop.yaml", settings)
     errors = [problem for problem in problems if problem.severity == "error"]
     assert errors, f"accepted: {prefix + value!r}"
     assert len(problems) <= MAX_PROBLEMS_PER_FILE + 1
