@@ -16,7 +16,7 @@ runner = CliRunner()
 def test_check_passes_on_the_shipped_tenants() -> None:
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0
-    assert "12 policies passed on 56 objects of 3 tenant(s)" in result.stdout
+    assert "16 policies passed on 56 objects of 3 tenant(s)" in result.stdout
 
 
 def test_check_fails_on_a_mandatory_violation(monkeypatch) -> None:

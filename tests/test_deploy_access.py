@@ -369,7 +369,7 @@ def test_policy_deploy_bindings_are_keyless_and_least_privilege(repo_workspace) 
 def test_check_command_runs_the_deploy_policy() -> None:
     result = runner.invoke(app, ["check"])
     assert result.exit_code == 0
-    assert "12 policies passed" in result.stdout
+    assert "16 policies passed" in result.stdout
     assert "deploy access: 2 pipeline identities (1 into production)" in result.stdout
 
 

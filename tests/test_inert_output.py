@@ -225,4 +225,4 @@ def test_a_forged_review_in_a_description_stays_inside_one_code_span(git_repo) -
     html = [token.content.strip() for token in tokens(document) if token.type in ("html_block", "html_inline")]
     opened = sum(part.startswith("<details>") for part in html)
     closed = sum(part.startswith("</details>") for part in html)
-    assert opened == closed == 1, html
+    assert opened == closed <= 1, html  # one details block, or none when the head is refused

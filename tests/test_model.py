@@ -83,11 +83,12 @@ def test_reserved_tenant_names_are_refused(settings, name: str) -> None:
                for problem in problems), messages(problems)
 
 
-@pytest.mark.parametrize(("name", "env"), [("kube", "system"), ("platform", "tools"), ("cert", "manager")])
-def test_namespaces_that_fall_on_reserved_names_are_refused(settings, name: str, env: str) -> None:
+@pytest.mark.parametrize(("name", "env", "pattern"), [("kube", "system", "kube-*"), ("platform", "tools", "platform-*"),
+                                                     ("cert", "manager", "cert-manager")])
+def test_namespaces_that_fall_on_reserved_names_are_refused(settings, name: str, env: str, pattern: str) -> None:
     _, problems = load(settings, f"{env}: {{cpu: 1, memory: 1Gi}}\n", name=name)
-    assert messages(problems) == [f"environments.{env}: namespace '{name}-{env}' is reserved for the platform: "
-                                  "choose another name"]
+    assert messages(problems) == [f"environments.{env}: namespace '{name}-{env}' is reserved for the platform "
+                                  f"(it matches {pattern!r}): choose another name"]
 
 
 def test_namespace_length_is_checked_at_63(settings) -> None:

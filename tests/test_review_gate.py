@@ -216,7 +216,7 @@ def test_settings_changes_are_a_field_level_diff_that_needs_approval(git_repo: P
     assert code == 0
     changes = {change["path"]: (change["before"], change["after"]) for change in document["settings_changes"]}
     assert changes["limits.cpu"] == ("64", "128")
-    assert changes["pricing.core_month"] == ("12.0", "1.0")
+    assert changes["pricing.core_month"] == ("12.00", "1.00")
     assert any(path.startswith("reserved_namespaces") for path in changes)
     assert document["platform_approvals"][0].startswith("platform settings changed")
     assert "platform/settings.yaml" in document["program_files"]

@@ -90,7 +90,7 @@ def test_hostile_files_are_problems_not_tracebacks(scratch_repo: Path) -> None:
     assert "bom.yaml" not in found  # a byte-order mark and CRLF line ends are fine
     assert found["deep.yaml"][2].startswith("the file nests lists or mappings too deeply")
     assert found["huge.yaml"][:2] == (2, 8) and "far too long" in found["huge.yaml"][2]
-    assert found["tagged.yaml"][:2] == (1, 1) and "YAML tag" in found["tagged.yaml"][2]
+    assert found["tagged.yaml"][:2] == (1, 7) and "YAML tag" in found["tagged.yaml"][2]
     assert found["control.yaml"][:2] == (2, 18) and "U+0007" in found["control.yaml"][2]
 
 

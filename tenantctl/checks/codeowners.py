@@ -7,6 +7,9 @@ from tenantctl.checks.workspace import Workspace
 from tenantctl.rules.codeowners import codeowners_problems
 from tenantctl.source.codeowners import parse_codeowners
 from tenantctl.source.problems import Problem
+from tenantctl.source.yaml import YamlFileError, read_bounded
+
+MAX_CODEOWNERS_BYTES = 3 * 1024 * 1024  # GitHub ignores a CODEOWNERS file over 3 MB
 
 
 def codeowners_check(ws: Workspace, fleet: Fleet) -> list[Problem]:
@@ -15,8 +18,8 @@ def codeowners_check(ws: Workspace, fleet: Fleet) -> list[Problem]:
     if settings is None:
         return []
     path = ws.root / settings.file
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+    try:  # a regular file of bounded size only: a FIFO or a link to /dev/zero must not hang `check`
+        text = read_bounded(path, limit=MAX_CODEOWNERS_BYTES).decode("utf-8")
+    except (YamlFileError, UnicodeDecodeError):
         text = ""
     return sorted(codeowners_problems(fleet.tenants, parse_codeowners(text), settings))

@@ -19,7 +19,9 @@ from tenantctl.rules.fleet import fleet_problems
 from tenantctl.rules.limits import environment_limit_problems, tenant_problems
 from tenantctl.source.errors import UserError
 from tenantctl.source.problems import Problem, errors
-from tenantctl.source.yaml import YamlDocument, YamlFileError, parse_bytes, read_document
+from tenantctl.source.yaml import YamlDocument, YamlFileError, parse_bytes, read_bounded, read_document
+
+MAX_PROBLEMS_PER_FILE = 50  # then one line says how many more there are (README: "Bounds on input")
 
 
 @dataclass
@@ -43,6 +45,7 @@ class SettingsError(UserError):
     """The platform settings file is invalid; `problems` says where."""
 
     def __init__(self, problems: list[Problem]) -> None:
+        problems = capped(problems)
         super().__init__("\n".join(problem.text() for problem in problems))
         self.problems = problems
 
@@ -66,8 +69,20 @@ def settings_from_document(document: YamlDocument) -> Settings:
         raise SettingsError(model_problems(document, exc, Settings)) from None
 
 
+def capped(problems: list[Problem], limit: int = MAX_PROBLEMS_PER_FILE) -> list[Problem]:
+    """At most `limit` problems of one file (the first ones, in file order), then one line saying how many more."""
+    problems = sorted(problems)
+    if len(problems) <= limit:
+        return problems
+    first_hidden = problems[limit]
+    more = Problem(first_hidden.path, first_hidden.line, first_hidden.column, "",
+                   f"… {len(problems) - limit} more problems not shown: fix the ones above and run again")
+    return [*problems[:limit], more]
+
+
 def load_tenant(raw: bytes, path: str, settings: Settings) -> tuple[LoadedTenant | None, list[Problem]]:
-    """Parse and check one tenant file on its own (cross-file rules come later)."""
+    """Parse and check one tenant file on its own (cross-file rules come later); at most
+    MAX_PROBLEMS_PER_FILE problems are reported."""
     try:
         document = parse_bytes(raw, path)
     except YamlFileError as exc:
@@ -75,9 +90,9 @@ def load_tenant(raw: bytes, path: str, settings: Settings) -> tuple[LoadedTenant
     try:
         tenant = Tenant.model_validate(document.data)
     except ValidationError as exc:
-        return None, sorted(model_problems(document, exc, Tenant) + partial_problems(document, settings))
+        return None, capped(model_problems(document, exc, Tenant) + partial_problems(document, settings))
     loaded = LoadedTenant(path, document, tenant)
-    return loaded, list(tenant_problems(loaded, settings))
+    return loaded, capped(list(tenant_problems(loaded, settings)))
 
 
 def partial_problems(document: YamlDocument, settings: Settings) -> list[Problem]:
@@ -97,10 +112,10 @@ def partial_problems(document: YamlDocument, settings: Settings) -> list[Problem
 
 
 def tenant_files(paths: Sequence[Path]) -> list[Path]:
-    """Expand folders to their `*.yaml`/`*.yml` files, sorted."""
+    """Expand folders to their `*.yaml`/`*.yml` entries, sorted (a link or FIFO among them is refused when read)."""
     files: list[Path] = []
     for path in paths:
-        if path.is_dir():
+        if path.is_dir() and not path.is_symlink():
             files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
         else:
             files.append(path)
@@ -126,9 +141,9 @@ def load_paths(paths: Sequence[Path], settings: Settings) -> Fleet:
     problems: list[Problem] = []
     for path in tenant_files(paths):
         try:
-            contents.append((str(path), path.read_bytes()))
-        except OSError as exc:
-            problems.append(Problem(str(path), 1, 1, "", f"cannot read the file: {exc.strerror}"))
+            contents.append((str(path), read_bounded(path)))
+        except YamlFileError as exc:
+            problems.append(exc.problem)
     fleet = load_fleet(contents, settings)
     fleet.problems = sorted(problems + fleet.problems)
     return fleet

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,8 @@ from pathlib import Path
 from tenantctl.checks.loading import Fleet, load_fleet, load_paths, load_settings
 from tenantctl.model.settings import SETTINGS_FILE, Settings
 from tenantctl.source.tree import disk_tenant_files
+from tenantctl.model.types import DNS_LABEL
+from tenantctl.source.errors import UsageError
 
 TENANTS_DIR = "tenants"
 
@@ -25,6 +28,10 @@ class Workspace:
         return self.root / TENANTS_DIR
 
     def tenant_path(self, name: str) -> Path:
+        """`tenants/<name>.yaml`; the name is checked first, so no path is ever built from `../x` or `a/b`."""
+        if not isinstance(name, str) or len(name) > 63 or not re.fullmatch(DNS_LABEL, name):
+            raise UsageError(f"tenant name {name[:80]!r} is not a DNS label: use lowercase letters, digits and "
+                             "'-', e.g. amt2 (the file is tenants/NAME.yaml)")
         return self.tenants_dir / f"{name}.yaml"
 
     def load(self, paths: Sequence[Path] = ()) -> Fleet:

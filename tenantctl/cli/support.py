@@ -31,7 +31,7 @@ class Format(str, Enum):
 
 
 def fail(message: str, code: int = EXIT_INVALID) -> NoReturn:
-    stderr.print(f"[red]error:[/red] {escape(message)}")
+    stderr.print(f"[red]error:[/red] {escape(message)}")  # the message may hold user text: never markup
     raise typer.Exit(code)
 
 

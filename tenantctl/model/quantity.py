@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from decimal import ROUND_CEILING, Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation, localcontext
 
 BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 DECIMAL = {"k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18}
@@ -13,6 +13,10 @@ _QUANTITY = re.compile(r"^(?P<number>[0-9]+(\.[0-9]*)?|\.[0-9]+)(?P<suffix>m|Ki|
 # Units people write by habit, and the Kubernetes suffix they almost always mean.
 _HABITS = {"kb": "Ki", "kib": "Ki", "mb": "Mi", "mib": "Mi", "gb": "Gi", "gib": "Gi", "tb": "Ti", "tib": "Ti",
            "g": "Gi", "m": "Mi", "t": "Ti"}
+
+
+MAX_QUANTITY_CHARS = 24  # digits and point of the number part; with the precision below, arithmetic is exact
+_PRECISION = 80  # > 24 digits x 2**60 (19 digits) and any cpu ratio: no product or quotient here is ever rounded
 
 
 class QuantityError(ValueError):
@@ -25,7 +29,11 @@ def _split(value: object, what: str) -> tuple[Decimal, str]:
             "nothing" if value is None else f"{str(value).lower()} (true/false)" if isinstance(value, bool) else \
             f"a {type(value).__name__}"
         raise QuantityError(f"write a {what} such as {_example(what)} here, not {got}")
-    text = str(value)
+    # A YAML float keeps the digits the user wrote (source.yaml): 64000.0000000000000001 must not become 64000.0.
+    text = getattr(value, "_yaml_text", None) or (repr(value) if isinstance(value, float) else str(value))
+    if len(text) > MAX_QUANTITY_CHARS + 2:
+        raise QuantityError(f"{text[:16]!r}... is {len(text)} characters long: a quantity has at most "
+                            f"{MAX_QUANTITY_CHARS} digits; write it with a unit, e.g. {_example(what)}")
     if text != text.strip():
         raise QuantityError(f"{text!r} has spaces around it: remove them")
     match = _QUANTITY.match(text)
@@ -37,6 +45,19 @@ def _split(value: object, what: str) -> tuple[Decimal, str]:
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only decimals
         raise QuantityError(f"{text!r} is not a number") from exc
     return number, match["suffix"] or ""
+
+
+class _Number(str):
+    """A number's digits as written, shown unquoted in messages like the number itself."""
+
+    def __repr__(self) -> str:
+        return str.__str__(self)
+
+
+def _as_written(value: object) -> object:
+    """A YAML float as the digits the user wrote (for messages); anything else unchanged."""
+    text = getattr(value, "_yaml_text", None)
+    return _Number(text) if text else value
 
 
 def _example(what: str) -> str:
@@ -57,6 +78,11 @@ def _hint(text: str, what: str) -> str:
 def parse_cpu(value: object) -> Decimal:
     """Parse a cpu quantity (`4`, `"500m"`, `"2.5"`) into cores."""
     number, suffix = _split(value, "cpu")
+    with localcontext(prec=_PRECISION):
+        return _cpu(_as_written(value), number, suffix)
+
+
+def _cpu(value: object, number: Decimal, suffix: str) -> Decimal:
     if suffix == "m":
         number = number / 1000
     elif suffix:
@@ -73,6 +99,11 @@ def parse_cpu(value: object) -> Decimal:
 def parse_bytes(value: object) -> int:
     """Parse a memory or storage quantity (`"4Gi"`, `"512Mi"`, `"1G"`) into bytes."""
     number, suffix = _split(value, "size")
+    with localcontext(prec=_PRECISION):
+        return _bytes(_as_written(value), number, suffix)
+
+
+def _bytes(value: object, number: Decimal, suffix: str) -> int:
     if number == 0:
         raise QuantityError("size must be more than 0")
     if suffix in ("", "m"):

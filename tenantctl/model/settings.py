@@ -3,27 +3,40 @@
 from __future__ import annotations
 
 import fnmatch
-from decimal import Decimal
 from typing import Annotated
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from tenantctl.model.deploy import CiIdentityProvider, provider_problems
+from tenantctl.model.text import Description, ExactDecimal, ShortText
 from tenantctl.model.types import Classification, CodeOwner, CpuQuantity, DnsLabel, SizeQuantity, Strict
 
 SETTINGS_FILE = "platform/settings.yaml"  # from the repository root
 
+# Namespaces no tenant may claim, whatever the settings say (settings' `reserved_namespaces` add to these):
+# Kubernetes' own, every `*-system` add-on namespace, and common add-ons that do not follow that convention.
+DEFAULT_RESERVED_NAMESPACES = (
+    "default", "kube-*", "*-system", "velero",
+    "istio-system", "istio-ingress", "istio-gateway", "gatekeeper-system", "flux-system", "argocd", "argo-cd",
+    "argo-rollouts", "rook-ceph", "cattle-*", "cert-manager", "ingress-nginx", "nginx-ingress", "monitoring",
+    "prometheus", "grafana", "logging", "loki", "tigera-operator", "calico-*", "cilium", "metallb-system",
+    "external-dns", "external-secrets", "vault", "linkerd", "linkerd-*", "knative-*", "tekton-*", "keda",
+    "kyverno", "crossplane-system", "openshift-*", "local-path-storage", "longhorn-system", "trident",
+    "sealed-secrets", "falco", "trivy-system",
+)
+STACK_NAME = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"  # also a file name (Pulumi.<stack>.yaml) and a CI matrix value
+
 
 class Cluster(Strict):
     name: DnsLabel
-    stack: str = Field(description="The Pulumi stack that manages this cluster.")
-    context: str = Field(description="The kubeconfig context of this cluster (Pulumi's provider uses it).")
-    description: str = ""
+    stack: str = Field(pattern=STACK_NAME, description="The Pulumi stack that manages this cluster.")
+    context: ShortText = Field(description="The kubeconfig context of this cluster (Pulumi's provider uses it).")
+    description: Description | None = None
 
 
 class StorageSettings(Strict):
-    allowed_classes: list[str] = Field(min_length=1)
-    default_class: str
+    allowed_classes: list[ShortText] = Field(min_length=1)
+    default_class: ShortText
 
     @model_validator(mode="after")
     def _default_allowed(self) -> "StorageSettings":
@@ -50,8 +63,8 @@ class ApprovalThresholds(Strict):
 
 
 class QuotaSettings(Strict):
-    cpu_limit_ratio: Decimal = Field(ge=1)
-    memory_limit_ratio: Decimal = Field(ge=1)
+    cpu_limit_ratio: ExactDecimal = Field(ge=1)
+    memory_limit_ratio: ExactDecimal = Field(ge=1)
     pods_per_core: int = Field(ge=1)
     min_pods: int = Field(ge=1)
 
@@ -78,13 +91,13 @@ class BackupSettings(Strict):
 
 
 class Pricing(Strict):
-    label: str
-    currency: str
-    core_month: Decimal = Field(ge=0)
-    memory_gib_month: Decimal = Field(ge=0)
-    storage_gib_month: Decimal = Field(ge=0)
-    backup_gib_month: Decimal = Field(ge=0)
-    backup_storage_factor: Decimal = Field(ge=0)
+    label: Description
+    currency: ShortText
+    core_month: ExactDecimal = Field(ge=0)
+    memory_gib_month: ExactDecimal = Field(ge=0)
+    storage_gib_month: ExactDecimal = Field(ge=0)
+    backup_gib_month: ExactDecimal = Field(ge=0)
+    backup_storage_factor: ExactDecimal = Field(ge=0)
 
 
 class LifecycleSettings(Strict):
@@ -118,7 +131,8 @@ class Settings(Strict):
 
     clusters: list[Cluster] = Field(min_length=1)
     default_cluster: str
-    reserved_namespaces: list[str]
+    reserved_namespaces: list[ShortText] = Field(default=[], description="Namespace names or patterns (`team-*`) "
+                                                 "reserved on top of DEFAULT_RESERVED_NAMESPACES.")
     production_environments: list[DnsLabel]
     storage: StorageSettings
     limits: Limits
@@ -134,6 +148,18 @@ class Settings(Strict):
     ci_identity_providers: list[CiIdentityProvider] = Field(default=[], description="CI systems whose OIDC "
                                                             "tokens may deploy (docs/deploy-access.md).")
     lifecycle: LifecycleSettings = LifecycleSettings()
+
+    @field_validator("clusters")
+    @classmethod
+    def _clusters_unique(cls, clusters: list[Cluster]) -> list[Cluster]:
+        """Two clusters with one name, stack or context would leave an environment applied by no stack (or two)."""
+        for what in ("name", "stack", "context"):
+            values = [getattr(cluster, what) for cluster in clusters]
+            duplicates = sorted({value for value in values if values.count(value) > 1})
+            if duplicates:
+                raise ValueError(f"cluster {what} {', '.join(map(repr, duplicates))} is used by more than one "
+                                 f"cluster: give each cluster its own name, stack and context")
+        return clusters
 
     @model_validator(mode="after")
     def _default_cluster_exists(self) -> "Settings":
@@ -164,8 +190,19 @@ class Settings(Strict):
                 return cluster
         raise KeyError(f"no cluster in platform settings has stack {stack!r}; add it under `clusters:`")
 
+    @property
+    def reserved_patterns(self) -> tuple[str, ...]:
+        """The built-in reserved namespaces plus the settings' own, in that order, without repeats."""
+        return tuple(dict.fromkeys([*DEFAULT_RESERVED_NAMESPACES, *self.reserved_namespaces]))
+
+    def reserved_by(self, namespace: str) -> str | None:
+        """The reserved pattern (or platform namespace) `namespace` matches, or None."""
+        if namespace in self.protected_namespaces():
+            return namespace
+        return next((pattern for pattern in self.reserved_patterns if fnmatch.fnmatchcase(namespace, pattern)), None)
+
     def is_reserved(self, namespace: str) -> bool:
-        return any(fnmatch.fnmatchcase(namespace, pattern) for pattern in self.reserved_namespaces)
+        return self.reserved_by(namespace) is not None
 
     def protected_namespaces(self) -> set[str]:
         """Namespaces the platform itself runs in."""

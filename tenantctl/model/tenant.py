@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import ConfigDict, Field, field_validator
 
 from tenantctl.model.deploy import DeployIdentity, unique_identities
+from tenantctl.model.text import Description, LabelText, ShortText
 from tenantctl.model.types import (
     Classification,
     CodeOwner,
@@ -26,9 +27,11 @@ ROLES = ("admin", "edit", "view")
 class Owner(Strict):
     """Who owns the tenant and pays for it."""
 
-    team: str = Field(min_length=1, description="The team that owns this tenant.")
+    team: LabelText = Field(description="The team that owns this tenant (Latin letters or "
+                                                 "digits needed: it becomes a label).")
     contact: Email = Field(description="An e-mail address that reaches the team (a shared mailbox is best).")
-    cost_center: str = Field(min_length=1, description="Cost centre that is charged for this tenant.")
+    cost_center: LabelText = Field(description="Cost centre that is charged for this "
+                                                        "tenant (becomes a label).")
     code_owner: CodeOwner | None = Field(default=None, description="The GitHub team (`@org/team`) that reviews "
                                          "this file (its CODEOWNERS line); default `@<organisation>/<team as a "
                                          "DNS label>` from the platform settings.")
@@ -52,7 +55,8 @@ class Volume(Strict):
 
     name: DnsLabel = Field(description="Name of the PersistentVolumeClaim (DNS label).")
     size: SizeQuantity = Field(description="Size with a unit, e.g. 100Gi.")
-    storage_class: str | None = Field(default=None, description="Storage class; the platform default when left out. "
+    storage_class: ShortText | None = Field(default=None, description="Storage class; the platform default when "
+                                            "left out. "
                                       "Must be one of the platform's allowed classes.")
 
 
@@ -80,7 +84,8 @@ class Environment(Strict):
     backups: Backups | None = Field(default=None, description="Backup schedule; mandatory for production.")
     production: bool | None = Field(default=None, description="Whether this is production. Left out: the platform's "
                                     "list of production environment names decides.")
-    cluster: str | None = Field(default=None, description="Cluster to run on; the platform default when left out.")
+    cluster: ShortText | None = Field(default=None, description="Cluster to run on; the platform default when left "
+                                      "out.")
     deploy: list[DeployIdentity] = Field(default=[], description="CI pipelines that may deploy into this namespace "
                                          "with their own short-lived OIDC token (no stored secret); see "
                                          "docs/deploy-access.md.")
@@ -112,7 +117,7 @@ class Tenant(Strict):
         "description": "A tenant of the platform: one file per tenant in tenants/<name>.yaml."})
 
     name: DnsLabel = Field(description="Tenant name; must equal the file name (without .yaml). A DNS label.")
-    description: str = Field(min_length=1, description="What the tenant runs, in one line.")
+    description: Description = Field(description="What the tenant runs, in one line.")
     owner: Owner
     data_classification: Classification = Field(description="BIO security level of the data: BBN1, BBN2 or BBN3.")
     access: Access = Field(default=Access(), description="Identity-provider groups mapped to Kubernetes roles.")
@@ -123,7 +128,8 @@ class Tenant(Strict):
         "volumes and backups are kept (and protected) until `retain_until`. `released` (only after `retain_until`) "
         "unprotects namespaces and volumes so Pulumi can forget them without deleting them; only after a released "
         "revision is merged may the file be removed. Deleting the data is a separate step by the platform team.")
-    retain_until: datetime.date | None = Field(default=None, description="Date until which a decommissioned "
+    retain_until: datetime.date | None = Field(default=None, strict=False,  # text is a date; numbers refused below
+                                               description="Date until which a decommissioned "
                                                "tenant's data is kept (YYYY-MM-DD).")
 
     @field_validator("retain_until", mode="before")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from tenantctl.model.quantity import parse_bytes, parse_cpu
+from tenantctl.model.text import not_system_group, visible_text
 
 DNS_LABEL = r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"
 
@@ -25,14 +26,16 @@ SizeQuantity = Annotated[
 ]
 DnsLabel = Annotated[str, Field(pattern=DNS_LABEL, min_length=1, max_length=63)]
 Classification = Literal["BBN1", "BBN2", "BBN3"]
-GroupName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9:._@/-]*$", min_length=1, max_length=256)]
-Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+GroupName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9:._@/-]*$", min_length=1, max_length=256),
+                      AfterValidator(not_system_group)]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254), AfterValidator(visible_text)]
 
 
 class Strict(BaseModel):
-    """Base of every model: unknown fields are errors, values are immutable."""
+    """Base of every model: unknown fields are errors, values are immutable, types are strict (no bool <-> int, no
+    float -> int, no numeric text for numbers, no text for booleans)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 # A GitHub user (`@name`) or team (`@org/team`) as CODEOWNERS writes it.
 CODE_OWNER = r"^@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:/[A-Za-z0-9][A-Za-z0-9._-]{0,99})?$"

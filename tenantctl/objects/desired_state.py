@@ -7,7 +7,6 @@ Everything is sorted so two runs produce identical output.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,6 +14,7 @@ from typing import Any
 from tenantctl.model.quantity import format_bytes, format_cpu
 from tenantctl.model.settings import Settings
 from tenantctl.model.tenant import Environment, Tenant
+from tenantctl.model.text import label_value
 from tenantctl.objects.deploy_access import deploy_role_bindings
 from tenantctl.rules.domain import is_production
 
@@ -43,12 +43,6 @@ class EnvironmentState:
     cluster: str
     production: bool
     objects: tuple[Obj, ...]
-
-
-def label_value(text: str) -> str:
-    """Free text as a valid label value: lowercase, '-' for anything else, at most 63 characters."""
-    slug = re.sub(r"[^a-z0-9._-]+", "-", text.lower()).strip("-._")
-    return slug[:63].rstrip("-._")
 
 
 def object_key(obj: Obj) -> tuple[int, str, str]:

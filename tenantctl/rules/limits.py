@@ -26,9 +26,10 @@ def tenant_problems(loaded: LoadedTenant, settings: Settings) -> Iterable[Proble
     if tenant.name != expected:
         problems.append(document.problem(["name"], f"name {tenant.name!r} must equal the file name {expected!r}: "
                                          f"rename the file to {tenant.name}.yaml or set name: {expected}"))
-    if settings.is_reserved(tenant.name) or tenant.name in settings.protected_namespaces():
+    reserved = settings.reserved_by(tenant.name)
+    if reserved:
         problems.append(document.problem(["name"], f"name {tenant.name!r} is reserved for the platform "
-                                         f"({', '.join(settings.reserved_namespaces)}): choose another name"))
+                                         f"(it matches {reserved!r}): choose another name"))
     problems.extend(lifecycle_problems(loaded))
     limits = settings.limits
     if len(tenant.environments) > limits.environments:
@@ -48,8 +49,10 @@ def _environment_problems(document: YamlDocument, tenant: Tenant, env_name: str,
     if len(namespace) > MAX_NAMESPACE_LENGTH:
         yield document.problem(loc, f"namespace {namespace!r} is {len(namespace)} characters; Kubernetes allows "
                                f"{MAX_NAMESPACE_LENGTH}: shorten the tenant or environment name")
-    if settings.is_reserved(namespace) or namespace in settings.protected_namespaces():
-        yield document.problem(loc, f"namespace {namespace!r} is reserved for the platform: choose another name")
+    reserved = settings.reserved_by(namespace)
+    if reserved:
+        yield document.problem(loc, f"namespace {namespace!r} is reserved for the platform (it matches "
+                               f"{reserved!r}): choose another name")
     yield from environment_limit_problems(document, env_name, env, settings)
     if env.backups is None and backups_required(tenant, env_name, env, settings):
         why = (f"production environment {env_name!r}" if is_production(env_name, env, settings)

@@ -29,7 +29,7 @@ from tenantctl.checks.workspace import Workspace
 from tenantctl.review.cost import tenant_cost
 from tenantctl.source.errors import UserError
 from tenantctl.source.problems import Problem, errors
-from tenantctl.source.yaml import YamlFileError, field_path, new_yaml, parse_bytes
+from tenantctl.source.yaml import YamlFileError, field_path, new_yaml, parse_bytes, read_bounded
 
 # (mapping, sequence, offset) indentations tried in turn; the one that reproduces most lines of the file is kept,
 # so lines an edit adds are indented like the rest of the file.
@@ -220,12 +220,15 @@ def parse_field_path(text: str) -> list[str | int]:
 
 
 def parse_value(text: str) -> Any:
-    """A command-line value read as YAML: `8` is a number, `500m` text, `true` a boolean, `[a, b]` a list."""
+    """A command-line value read as YAML: `8` is a number, `500m` text, `true` a boolean, `[a, b]` a list.
+
+    Read with the same rules as a file: a tag (`!!float x`), alias, anchor or huge number is refused here."""
     try:
         value = new_yaml().load(text)
     except YAMLError as exc:
         reason = " ".join(str(getattr(exc, "problem", None) or exc).split())
-        raise EditError(f"cannot read the value {text!r} as YAML ({reason}): quote text, e.g. '\"a: b\"'") from None
+        raise EditError(f"cannot read the value {text[:80]!r} as YAML ({reason}): quote text, "
+                        "e.g. '\"a: b\"'") from None
     return "" if value is None and text.strip() == "" else value
 
 
@@ -286,8 +289,14 @@ def set_field(data: CommentedMap, loc: list[str | int], value: Any, raw: str | N
 
 def check_text(ws: Workspace, path: Path, text: str) -> list[Problem]:
     """Problems of `text` as the content of `path`, checked together with every other tenant file."""
-    others = [(str(other), other.read_bytes()) for other in tenant_files([ws.tenants_dir])
-              if other.resolve() != path.resolve()]
+    others: list[tuple[str, bytes]] = []
+    for other in tenant_files([ws.tenants_dir]):
+        if other.name == path.name:
+            continue
+        try:
+            others.append((str(other), read_bounded(other)))
+        except YamlFileError:
+            continue  # an unreadable neighbour is `validate`'s to report; it says nothing about this edit
     fleet = load_fleet([*others, (str(path), text.encode("utf-8"))], ws.settings)
     return [problem for problem in fleet.problems if problem.path == str(path)]
 
@@ -305,11 +314,8 @@ def yearly_cost(ws: Workspace, path: Path, text: str) -> Decimal | None:
 def read_for_edit(path: Path) -> tuple[str, YAML, CommentedMap]:
     """The file's text, a YAML configured like it, and its round-trip data; EditError if it cannot be read."""
     try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise EditError(f"cannot read {path}: {exc.strerror}") from None
-    try:
-        parse_bytes(raw, str(path))
+        raw = read_bounded(path)  # a symbolic link, FIFO or device is refused: the edit would replace the link
+        parse_bytes(raw, str(path))  # aliases, anchors and tags are refused: an edit never changes a shared value
     except YamlFileError as exc:
         raise EditError(f"{exc.problem.text()}\nfix this by hand first, then repeat the command") from None
     text = raw.decode("utf-8")
@@ -320,8 +326,8 @@ def read_for_edit(path: Path) -> tuple[str, YAML, CommentedMap]:
 
 def edit_tenant(ws: Workspace, name: str, change: Callable[[CommentedMap], None]) -> EditResult:
     """Apply `change` to the tenant's round-trip data and validate the result; writes nothing."""
-    path = ws.tenant_path(name)
-    if not path.exists():
+    path = ws.tenant_path(name)  # the name is checked before the path is built
+    if not path.exists() and not path.is_symlink():
         known = ", ".join(sorted(p.stem for p in tenant_files([ws.tenants_dir])))
         raise EditError(f"no tenant {name!r}: {path} does not exist (tenants: {known or 'none'}); create one with "
                         f"`tenantctl new {name}`")
@@ -334,7 +340,9 @@ def edit_tenant(ws: Workspace, name: str, change: Callable[[CommentedMap], None]
 
 def write_atomically(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename: the file is never half-written, and keeps its
-    permissions (a new file gets the usual ones)."""
+    permissions (a new file gets the usual ones). A symbolic link is never replaced or followed."""
+    if path.is_symlink():
+        raise EditError(f"nothing written: {path} is a symbolic link; tenant files must be regular files")
     if path.exists():
         mode = stat.S_IMODE(path.stat().st_mode)
     else:

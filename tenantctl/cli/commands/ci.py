@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
@@ -33,6 +35,20 @@ from tenantctl.source.tree import (
 
 ci_app = typer.Typer(help="Steps for CI (GitHub Actions); each is plain, tested Python.", no_args_is_help=True)
 NO_COMMIT = "0" * 40
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def one_line_errors(command: F) -> F:
+    """Every failure of a CI step is one `error:` line and exit 1, never a traceback in the job log."""
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except (OSError, UnicodeError, ValueError, LookupError) as exc:
+            reason = " ".join(str(getattr(exc, "strerror", None) or exc).split())[:300]
+            where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+            fail(f"{command.__name__.replace('_', '-')}: {reason}{where}")
+    return run  # type: ignore[return-value]
 
 
 def _github() -> GitHub:
@@ -43,6 +59,7 @@ def _github() -> GitHub:
 
 
 @ci_app.command("post-comment")
+@one_line_errors
 def post_comment(
     repo: Annotated[str, typer.Option(help="owner/name of the repository.")],
     pr: Annotated[int, typer.Option(help="Pull request number.")],
@@ -87,6 +104,7 @@ def find_pr(
 
 
 @ci_app.command("affected-stacks")
+@one_line_errors
 def stacks(  # noqa: PLR0917 - typer options
     base: Annotated[str | None, typer.Option(help="Git revision to compare with; empty or all zeros: all.")]
     = None,
@@ -195,6 +213,7 @@ def preview_failed(
 
 
 @ci_app.command("write-kubeconfig")
+@one_line_errors
 def write_kubeconfig(
     path: Annotated[Path, typer.Argument(help="Where to write it (e.g. $RUNNER_TEMP/kubeconfig).")],
     variable: Annotated[str, typer.Option(help="Environment variable holding the kubeconfig.")] = "KUBECONFIG_CONTENT",
@@ -217,6 +236,7 @@ def write_kubeconfig(
 
 
 @ci_app.command("lead-time")
+@one_line_errors
 def lead_time_summary(
     repo: Annotated[str, typer.Option(help="owner/name of the repository.")],
     sha: Annotated[str, typer.Option(help="The commit that was applied.")],
@@ -230,6 +250,7 @@ def lead_time_summary(
 
 
 @ci_app.command("drift-summary")
+@one_line_errors
 def drift_summary_command(
     stack: Annotated[str, typer.Option(help="The stack whose drift check failed.")],
 ) -> None:
