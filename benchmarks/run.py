@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from fleet import change_one, make_fleet  # noqa: E402
+from fleet import change_one, make_fleet
 
 FLOOR = ("import glob, yaml\n"
          "for path in sorted(glob.glob('tenants/*.yaml')):\n"

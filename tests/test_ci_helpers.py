@@ -7,8 +7,9 @@ import http.server
 import json
 import stat
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, ClassVar
 
 import pytest
 from typer.testing import CliRunner
@@ -89,7 +90,7 @@ def test_lead_time_from_pull_request_to_apply() -> None:
             "merged_at": "2026-11-20T09:40:00Z"}
     fake = FakeGitHub({("GET", "/repos/o/r/commits/abc/pulls"): [{"number": 3, "merged_at": None}, pull]})
     found = merged_pull_request(GitHub("t", send=fake), "o/r", "abc")
-    applied = datetime.datetime(2026, 11, 20, 9, 52, 30, tzinfo=datetime.timezone.utc)
+    applied = datetime.datetime(2026, 11, 20, 9, 52, 30, tzinfo=datetime.UTC)
     item = lead_time(found, applied)
     assert (human(item.review), human(item.apply), human(item.total)) == ("40m 0s", "12m 30s", "52m 30s")
     text = markdown(item, "abc")
@@ -212,7 +213,7 @@ def test_drift_summary_links_the_run_and_names_the_environment(monkeypatch) -> N
 class FakeApi(http.server.BaseHTTPRequestHandler):
     """A local stand-in for api.github.com: PR 7 at commit abc, no comments yet; records what it receives."""
 
-    received: list[tuple[str, str, Any, object]] = []
+    received: ClassVar[list[tuple[str, str, Any, object]]] = []
 
     def _answer(self, status: int, payload: object) -> None:
         data = json.dumps(payload).encode()
@@ -227,7 +228,7 @@ class FakeApi(http.server.BaseHTTPRequestHandler):
         body = json.loads(self.rfile.read(length)) if length else None
         self.received.append((self.command, self.path, self.headers, body))  # case-insensitive
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+    def do_GET(self) -> None:
         self._record()
         if self.path == "/repos/o/r/pulls/7":
             self._answer(200, {"head": {"sha": "abc"}})
@@ -236,7 +237,7 @@ class FakeApi(http.server.BaseHTTPRequestHandler):
         else:
             self._answer(404, {"message": "Not Found"})
 
-    def do_POST(self) -> None:  # noqa: N802
+    def do_POST(self) -> None:
         self._record()
         self._answer(201, {"id": 1})
 

@@ -143,7 +143,7 @@ def test_desired_state_does_not_depend_on_the_order_in_the_file(tenants, repo_wo
     yaml = YAML(typ="safe", pure=True)
     data = yaml.load((FIXTURE / "tenants/amt.yaml").read_text())
     data["environments"] = dict(reversed(list(data["environments"].items())))
-    data["access"] = {role: list(reversed(groups + ["extra-group"])) for role, groups in
+    data["access"] = {role: list(reversed([*groups, "extra-group"])) for role, groups in
                       reversed(list(data["access"].items()))}
     buffer = io.StringIO()
     yaml.dump(dict(reversed(list(data.items()))), buffer)
@@ -174,7 +174,7 @@ def test_decommissioned_tenant_keeps_data_and_loses_access(repo_workspace) -> No
 
 def test_a_decommissioned_tenant_needs_a_retention_date(repo_workspace) -> None:
     text = (FIXTURE / "tenants/amt.yaml").read_text() + "status: decommissioned\n"
-    loaded, problems = load_tenant(text.encode(), "tenants/amt.yaml", repo_workspace.settings)
+    _loaded, problems = load_tenant(text.encode(), "tenants/amt.yaml", repo_workspace.settings)
     assert [(problem.field, problem.severity) for problem in problems] == [("status", "error")]
     assert "add `retain_until: YYYY-MM-DD`" in problems[0].message
 

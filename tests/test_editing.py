@@ -120,7 +120,7 @@ def test_the_messy_file_round_trips_with_its_own_indentation() -> None:
     assert dump(yaml, yaml.load(MESSY)) == MESSY
 
 
-@pytest.mark.parametrize("text, old, new", [
+@pytest.mark.parametrize(("text", "old", "new"), [
     (UGLY, "    cpu:   1\n", "    cpu: 3\n"),
     (MESSY.replace("\n", "\r\n"), '        cpu: "500m"      # half a core\r\n',
      '        cpu: "3"         # half a core\r\n'),  # the comment keeps its column
@@ -327,7 +327,7 @@ def test_add_env_no_backups_only_where_allowed(repo: Path) -> None:
 BROKEN = "name: messy\nowner: [unclosed\n"
 
 
-@pytest.mark.parametrize("args, code, says", [
+@pytest.mark.parametrize(("args", "code", "says"), [
     (("set", "messy", "environments.prod.cpu", "1000"), 1, "above the platform limit"),
     (("set", "messy", "environments.prod.memory", "2GB"), 1, "did you mean 2Gi?"),
     (("set", "messy", "environments.uat.cpu", "1"), 1, "environments.uat does not exist"),

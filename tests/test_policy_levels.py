@@ -32,7 +32,7 @@ STACK_LEVEL = {"tenant-namespace-has-quota", "tenant-namespace-has-limit-range",
     ("tenant-limit-range-defaults", "LimitRange", "tenant-defaults",
      lambda o: o["spec"]["limits"][0]["default"].pop("cpu")),
 ])
-def test_resource_level_namespace_guarantees(objects, settings, policy, kind, name, change) -> None:  # noqa: PLR0917
+def test_resource_level_namespace_guarantees(objects, settings, policy, kind, name, change) -> None:
     violations = check_objects(mutate(objects, kind, "amt-prod", name, change), settings)
     assert {v.policy for v in violations} == {policy}
 

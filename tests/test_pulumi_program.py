@@ -38,7 +38,7 @@ class RecordingMonitor(mocks.MockMonitor):
         super().__init__(mock)
         self.requests: list[Any] = []
 
-    def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
+    def RegisterResource(self, request: Any) -> Any:
         if request.type != "pulumi:pulumi:Stack":
             self.requests.append(request)
         return super().RegisterResource(request)

@@ -154,7 +154,7 @@ def test_a_base_file_that_cannot_be_read_is_a_loud_error(git_repo: Path) -> None
     git(git_repo, "branch", "-f", "main")
     (git_repo / "tenants/sandbox.yaml").unlink()
     commit(git_repo, "remove the broken file")
-    code, out, err = plan(git_repo, fmt="markdown")
+    code, out, _err = plan(git_repo, fmt="markdown")
     assert code == 1
     summary = out.split("<details>")[0]
     assert "THIS CHANGE IS REFUSED" in summary and "base file tenants/sandbox.yaml cannot be read" in summary
@@ -231,7 +231,7 @@ def test_approvals_are_judged_against_the_base_settings(git_repo: Path) -> None:
          "needs platform approval\n  cpu: 16", "approval:\n  cpu: 64")
     edit(git_repo / "tenants/amt.yaml", "  prod:\n    cpu: 4", "  prod:\n    cpu: 32")
     commit(git_repo)
-    code, document = plan_json(git_repo)
+    _code, document = plan_json(git_repo)
     amt = next(t for t in document["tenants"] if t["tenant"] == "amt")
     assert any("cpu 32 is more than 16 cores" in reason for reason in amt["approvals"])
 
@@ -248,7 +248,7 @@ def test_program_changes_affect_every_stack_and_are_listed(git_repo: Path, path:
                                  "--head", "HEAD", "--preview-environments"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout) == [{"stack": "cluster-a", "environment": "cluster-a-preview-reviewed"}]
-    code, out, _ = plan(git_repo, fmt="markdown")
+    _code, out, _ = plan(git_repo, fmt="markdown")
     summary = out.split("<details>")[0]
     assert "**Platform code changed: all stacks affected**" in summary and f"`{path}`" in summary
 
@@ -271,7 +271,7 @@ def test_workflow_changes_need_approval_and_the_reviewed_preview(git_repo: Path)
     (git_repo / ".github/workflows/x.yml").write_text("on: push\n")
     edit(git_repo / "tenants/amt.yaml", "  prod:\n    cpu: 4", "  prod:\n    cpu: 6")
     commit(git_repo)
-    code, document = plan_json(git_repo)
+    _code, document = plan_json(git_repo)
     assert document["workflow_files"] == [".github/workflows/x.yml"]
     assert any("CI workflows changed" in reason for reason in document["platform_approvals"])
     result = runner.invoke(app, ["ci", "affected-stacks", "--root", str(git_repo), "--base", "main", "--head", "HEAD",
@@ -329,7 +329,7 @@ def test_reactivation_and_changes_to_a_decommissioned_tenant_need_approval(git_r
     reasons = approvals_of(git_repo, "sandbox")
     assert "re-activates a decommissioned tenant" in reasons
     assert "changes the groups of a decommissioned tenant" in reasons
-    code, out, _ = plan(git_repo, fmt="markdown")
+    _code, out, _ = plan(git_repo, fmt="markdown")
     assert "re-activates a decommissioned tenant" in out.split("<details>")[0]
 
 

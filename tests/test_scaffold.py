@@ -140,7 +140,7 @@ def test_new_refuses_to_overwrite(scratch_repo: Path) -> None:
     assert (scratch_repo / "tenants/amt.yaml").read_bytes() == before
 
 
-@pytest.mark.parametrize("args, says", [
+@pytest.mark.parametrize(("args", "says"), [
     (("new", "Bad_Name", *OWNER), "is not a DNS label"),
     (("new", "../escape", *OWNER), "is not a DNS label"),
     (("new", "amt2", *OWNER, "--size", "huge"), "use one of small, medium, large"),
@@ -156,7 +156,7 @@ def test_usage_errors_exit_2_and_write_nothing(scratch_repo: Path, args: tuple[s
     assert not (scratch_repo / "escape.yaml").exists()
 
 
-@pytest.mark.parametrize("args, says", [
+@pytest.mark.parametrize(("args", "says"), [
     (("--contact", "not-an-email"), "--contact: 'not-an-email' is not an e-mail address"),
     (("--cpu", "1000"), "--cpu: cpu 1000 is above the platform limit"),
     (("--memory", "4GB"), "--memory: "),

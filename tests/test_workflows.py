@@ -237,7 +237,8 @@ def test_credentialed_jobs_install_only_locked_runtime_dependencies() -> None:
             command = step.get("run", "")
             assert not [tool for tool in TEST_TOOLS if tool in command], f"{path}:{name}: {command}"
     for path in ("apply.yml", "drift.yml"):
-        installs = [step["run"] for step in load(path)["jobs"]["stacks"]["steps"] if "pip install" in step.get("run", "")]
+        steps = load(path)["jobs"]["stacks"]["steps"]
+        installs = [step["run"] for step in steps if "pip install" in step.get("run", "")]
         assert installs == [LOCK_INSTALL]
 
 

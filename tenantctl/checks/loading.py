@@ -5,9 +5,9 @@ Every problem comes back as a `Problem` with file, line, column and field; all a
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from pydantic import ValidationError
 

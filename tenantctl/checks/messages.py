@@ -6,8 +6,9 @@ import datetime
 import difflib
 import types
 import typing
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core.core_schema import ErrorType
@@ -133,8 +134,8 @@ MESSAGES: dict[str, Callable[[ModelError], str]] = {
     "greater_than": _too_small,
     "less_than_equal": _too_large,
     "less_than": _too_large,
-    "string_too_short": lambda error: "must not be empty: fill it in",
-    "too_short": lambda error: "must not be empty: add at least one entry",
+    "string_too_short": lambda _error: "must not be empty: fill it in",
+    "too_short": lambda _error: "must not be empty: add at least one entry",
     "string_too_long": lambda error: (f"is {len(error.value)} characters, at most {error.ctx.get('max_length')} are "
                                       "allowed: shorten it"),
     "invalid_key": lambda error: f"{error.name!r} is not a valid key: keys are plain names, e.g. `cpu: 4`",
@@ -148,7 +149,7 @@ def _show(value: Any, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any) -> str:  # noqa: PLR0911 - one return per kind of value
     """What the user wrote, in words that do not mention Python or ruamel types."""
     if isinstance(value, dict):
         return "a mapping"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 from tenantctl.checks.loading import Fleet, load_fleet, load_paths, load_settings
 from tenantctl.model.settings import SETTINGS_FILE, Settings
-from tenantctl.source.tree import disk_tenant_files
 from tenantctl.model.types import DNS_LABEL
 from tenantctl.source.errors import UsageError
+from tenantctl.source.tree import disk_tenant_files
 
 TENANTS_DIR = "tenants"
 

@@ -6,8 +6,9 @@ import http.client
 import json
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 from tenantctl.source.errors import UserError
 
@@ -32,7 +33,7 @@ class GitHub:
             request = urllib.request.Request(f"{self.api_url}{path}", data=data, method=method, headers={
                 "Authorization": f"Bearer {self.token}", "Accept": "application/vnd.github+json",
                 "X-GitHub-Api-Version": "2022-11-28", "User-Agent": "tenant-platform"})
-            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310 - fixed https API URL
+            with urllib.request.urlopen(request, timeout=30) as response:
                 payload = response.read(MAX_RESPONSE_BYTES + 1)
         except urllib.error.HTTPError as exc:
             raise GitHubError(f"GitHub {method} {path}: HTTP {exc.code} {_one_line(exc.reason)}") from None

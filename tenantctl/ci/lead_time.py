@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
 from tenantctl.ci.github import GitHub
 
@@ -46,14 +47,14 @@ def human(delta: datetime.timedelta) -> str:
     return f"{minutes}m {seconds}s"
 
 
-def merged_pull_request(github: GitHub, repo: str, sha: str) -> dict | None:
+def merged_pull_request(github: GitHub, repo: str, sha: str) -> dict[str, Any] | None:
     """The merged PR that produced commit `sha` on the default branch (None for a direct push)."""
     pulls = github.request("GET", f"/repos/{repo}/commits/{sha}/pulls") or []
     merged = [pull for pull in pulls if pull.get("merged_at")]
     return merged[0] if merged else None
 
 
-def lead_time(pull: dict, applied: datetime.datetime) -> LeadTime:
+def lead_time(pull: dict[str, Any], applied: datetime.datetime) -> LeadTime:
     return LeadTime(int(pull["number"]), pull.get("title", ""), parse_time(pull["created_at"]),
                     parse_time(pull["merged_at"]), applied)
 

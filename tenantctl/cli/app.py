@@ -38,7 +38,7 @@ def _commands(*modules: str) -> Any:
 class LazyCommands(TyperGroup):
     """Imports a command's module when the command is looked up, not at start-up."""
 
-    def list_commands(self, ctx: Any) -> list[str]:
+    def list_commands(self, ctx: Any) -> list[str]:  # noqa: ARG002 - click's signature
         return list(_commands(*COMMAND_MODULES).commands)
 
     def invoke(self, ctx: Any) -> Any:

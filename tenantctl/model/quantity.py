@@ -70,8 +70,9 @@ def _hint(text: str, what: str) -> str:
         suffix = _HABITS.get(match[2].lower())
         if suffix:
             return f"; did you mean {match[1]}{suffix}?"
-    if what == "cpu" and re.match(r"^[0-9.]+\s*(cores?|cpus?|vcpus?)$", text, re.I):
-        return f"; did you mean {re.match(r'^[0-9.]+', text)[0]}?"
+    cores = re.match(r"^([0-9.]+)\s*(cores?|cpus?|vcpus?)$", text, re.I) if what == "cpu" else None
+    if cores:
+        return f"; did you mean {cores[1]}?"
     return f"; write it like {_example(what)}"
 
 

@@ -39,7 +39,7 @@ class StorageSettings(Strict):
     default_class: ShortText
 
     @model_validator(mode="after")
-    def _default_allowed(self) -> "StorageSettings":
+    def _default_allowed(self) -> StorageSettings:
         if self.default_class not in self.allowed_classes:
             raise ValueError(f"default_class {self.default_class!r} is not in allowed_classes")
         return self
@@ -162,19 +162,19 @@ class Settings(Strict):
         return clusters
 
     @model_validator(mode="after")
-    def _default_cluster_exists(self) -> "Settings":
+    def _default_cluster_exists(self) -> Settings:
         if self.default_cluster not in self.cluster_names:
             raise ValueError(f"default_cluster {self.default_cluster!r} is not one of clusters: {self.cluster_names}")
         return self
 
     @model_validator(mode="after")
-    def _default_preset_exists(self) -> "Settings":
+    def _default_preset_exists(self) -> Settings:
         if self.default_preset not in self.presets:
             raise ValueError(f"default_preset {self.default_preset!r} is not one of presets: {list(self.presets)}")
         return self
 
     @model_validator(mode="after")
-    def _ci_identity_providers_distinct(self) -> "Settings":
+    def _ci_identity_providers_distinct(self) -> Settings:
         problems = provider_problems(self.ci_identity_providers)
         if problems:
             raise ValueError("; ".join(problems))

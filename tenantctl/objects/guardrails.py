@@ -7,8 +7,10 @@ desired state with `check_objects`). Importing this module never constructs a `P
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from pulumi_policy import (
     EnforcementLevel,
@@ -57,7 +59,7 @@ def _labels(props: Mapping[str, Any]) -> Mapping[str, str]:
 
 
 def _name(props: Mapping[str, Any]) -> str:
-    return (props.get("metadata") or {}).get("name", "?")
+    return str((props.get("metadata") or {}).get("name", "?"))
 
 
 def _tenant_namespaces(resources: Iterable[PolicyResource]) -> dict[str, PolicyResource]:
@@ -148,7 +150,7 @@ def pod_security_restricted(args: ResourceValidationArgs, report: ReportViolatio
 
 # --- stack policies (they see every resource) ----------------------------------------------------------------
 
-def _every_namespace_has(kind: str, what: str, matches: Callable[[PolicyResource], bool] = lambda r: True
+def _every_namespace_has(kind: str, what: str, matches: Callable[[PolicyResource], bool] = lambda _resource: True
                          ) -> Callable[[StackValidationArgs, ReportViolation], None]:
     def validate(args: StackValidationArgs, report: ReportViolation) -> None:
         covered = {(r.props.get("metadata") or {}).get("namespace")
@@ -375,14 +377,16 @@ def build_policies(settings: Settings) -> list[Policy]:
     }
     policies: list[Policy] = []
     for policy_id, spec in SPECS.items():
-        common = dict(name=policy_id, description=spec.description, enforcement_level=spec.level,
-                      remediation_steps=spec.remediation,
-                      framework=PolicyComplianceFramework(name=BIO, reference=", ".join(spec.bio_controls) or None)
-                      if spec.bio_controls else None)
+        framework = (PolicyComplianceFramework(name=BIO, reference=", ".join(spec.bio_controls) or None)
+                     if spec.bio_controls else None)
         if policy_id in resource:
-            policies.append(ResourceValidationPolicy(validate=resource[policy_id], **common))
+            policies.append(ResourceValidationPolicy(
+                name=policy_id, description=spec.description, enforcement_level=spec.level,
+                remediation_steps=spec.remediation, framework=framework, validate=resource[policy_id]))
         else:
-            policies.append(StackValidationPolicy(validate=stack[policy_id], **common))
+            policies.append(StackValidationPolicy(
+                name=policy_id, description=spec.description, enforcement_level=spec.level,
+                remediation_steps=spec.remediation, framework=framework, validate=stack[policy_id]))
     return policies
 
 
@@ -424,8 +428,7 @@ def check_objects(objects: list[Obj], settings: Settings,
             for resource in resources:
                 args = ResourceValidationArgs(resource.resource_type, resource.props, resource.urn, resource.name,
                                               resource.opts, None)
-                obj = by_urn[resource.urn]
-                policy.validate(args, lambda message, urn, _obj=obj: report(message, urn, _default=_obj))
-        else:
+                policy.validate(args, functools.partial(report, _default=by_urn[resource.urn]))
+        elif isinstance(policy, StackValidationPolicy):
             policy.validate(StackValidationArgs(resources), report)
     return sorted(violations)

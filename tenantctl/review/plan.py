@@ -194,7 +194,7 @@ def _cost(tenant: Tenant | None, settings: Settings) -> TenantCost | None:
     return tenant_cost(tenant, settings) if tenant else None
 
 
-def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settings: Settings,  # noqa: PLR0917
+def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settings: Settings,
                 head_settings: Settings, today: datetime.date | None = None) -> TenantPlan:  # noqa: ARG001
     # `today` no longer decides removals (issue 13): only a base showing `status: released` does.
     before = tenant_objects(base, base_settings) if base else []
@@ -205,7 +205,9 @@ def tenant_plan(name: str, base: Tenant | None, head: Tenant | None, base_settin
     cost_before, cost_after = _cost(base, base_settings), _cost(head, head_settings)
     old = {env.environment: env.yearly for env in (cost_before.environments if cost_before else ())}
     new = {env.environment: env.yearly for env in (cost_after.environments if cost_after else ())}
-    owner = (head or base).owner  # type: ignore[union-attr] - one of them exists
+    either = head or base
+    assert either is not None, "a tenant plan has a base or a head"
+    owner = either.owner
     return TenantPlan(
         tenant=name, status=status, changes=changes,
         cost_before=cost_before.yearly if cost_before else Decimal(0),

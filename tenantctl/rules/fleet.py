@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from tenantctl.model.loaded import LoadedTenant
 from tenantctl.source.problems import Problem

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from tenantctl.model.loaded import LoadedTenant
 from tenantctl.model.quantity import format_bytes, format_cpu

@@ -14,10 +14,11 @@ import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -107,7 +108,7 @@ class TextStyle:
     final_newline: bool = True
 
     @classmethod
-    def of(cls, text: str) -> "TextStyle":
+    def of(cls, text: str) -> TextStyle:
         return cls("\r\n" if "\r\n" in text else "\n", text.endswith("\n") or not text)
 
     def normalise(self, text: str) -> str:

@@ -87,7 +87,7 @@ def _note(mapping: CommentedMap, text: str, key: str) -> None:
     mapping.yaml_add_eol_comment(text, key, column=COMMENT_COLUMN)
 
 
-def _flow(items: list) -> CommentedSeq:
+def _flow(items: list[str]) -> CommentedSeq:
     seq = CommentedSeq(items)
     seq.fa.set_flow_style()
     return seq

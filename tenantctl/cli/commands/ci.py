@@ -105,7 +105,7 @@ def find_pr(
 
 @ci_app.command("affected-stacks")
 @one_line_errors
-def stacks(  # noqa: PLR0917 - typer options
+def stacks(
     base: Annotated[str | None, typer.Option(help="Git revision to compare with; empty or all zeros: all.")]
     = None,
     head: Annotated[str | None, typer.Option(help="Git revision to plan (read from git objects); default: the "

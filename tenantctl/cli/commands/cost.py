@@ -6,7 +6,7 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -15,7 +15,7 @@ from tenantctl.review.cost import TenantCost, money, tenant_cost
 
 
 def cost(
-    tenant: Annotated[Optional[str], typer.Option(help="Only this tenant (per environment).")] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant (per environment).")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, markdown or json.")] = Format.text,
     root: RootOption = Path("."),
 ) -> None:
@@ -47,7 +47,7 @@ def cost(
     print(f"Total: {money(total, pricing.currency)} per year for {len(costs)} tenant(s)")
 
 
-def _json(costs: list[TenantCost], currency: str, label: str) -> dict:
+def _json(costs: list[TenantCost], currency: str, label: str) -> dict[str, object]:
     return {
         "currency": currency, "prices": label,
         "total": str(sum((item.yearly for item in costs), Decimal(0))),

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,7 +12,7 @@ import typer
 from tenantctl.cli.support import RootOption, fail, stderr, stdout, workspace
 
 
-class ApiVersion(str, Enum):
+class ApiVersion(StrEnum):
     v1beta1 = "v1beta1"
     v1 = "v1"
 

@@ -42,7 +42,7 @@ def _side(root: Path, rev: str | None, which: str, fallback: Settings | None = N
         fail(f"the platform settings of the {which} ({plain(rev or 'working tree')}) are invalid")
 
 
-def plan(  # noqa: PLR0917 - typer options
+def plan(
     base: Annotated[str | None, typer.Option(help="Git revision to compare with (e.g. main, origin/main). "
                                                 "Without it, everything is planned as new.")] = None,
     head: Annotated[str | None, typer.Option(help="Git revision to plan, read from git objects (no "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -14,9 +14,9 @@ from tenantctl.objects.manifests import yaml_documents
 
 
 def render(
-    tenant: Annotated[Optional[str], typer.Option(help="Only this tenant.")] = None,
-    env: Annotated[Optional[str], typer.Option(help="Only this environment (e.g. prod).")] = None,
-    cluster: Annotated[Optional[str], typer.Option(help="Only environments placed on this cluster.")] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
+    env: Annotated[str | None, typer.Option(help="Only this environment (e.g. prod).")] = None,
+    cluster: Annotated[str | None, typer.Option(help="Only environments placed on this cluster.")] = None,
     root: RootOption = Path("."),
 ) -> None:
     """Print the Kubernetes objects that the tenants become (what Pulumi registers)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ report_app = typer.Typer(help="Reports for auditors and the platform team.", no_
 
 @report_app.command()
 def compliance(
-    tenant: Annotated[Optional[str], typer.Option(help="Only this tenant.")] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, markdown or json.")] = Format.text,
     root: RootOption = Path("."),
 ) -> None:
@@ -41,8 +41,8 @@ def compliance(
 
 @report_app.command()
 def access(
-    group: Annotated[Optional[str], typer.Option(help="Only this identity-provider group.")] = None,
-    tenant: Annotated[Optional[str], typer.Option(help="Only this tenant.")] = None,
+    group: Annotated[str | None, typer.Option(help="Only this identity-provider group.")] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, markdown or json.")] = Format.text,
     root: RootOption = Path("."),
 ) -> None:
@@ -61,7 +61,7 @@ def access(
         _print_deploy_access(ws, tenant, output_format)
 
 
-def _print_deploy_access(ws: Workspace, tenant: Optional[str], output_format: Format) -> None:
+def _print_deploy_access(ws: Workspace, tenant: str | None, output_format: Format) -> None:
     found = deploy_grants([loaded.tenant for loaded in valid_fleet(ws).tenants], ws.settings, tenant=tenant)
     if output_format is Format.json:
         print(json.dumps([asdict(item) for item in found], indent=2))
@@ -76,7 +76,7 @@ def _print_deploy_access(ws: Workspace, tenant: Optional[str], output_format: Fo
 
 @report_app.command("deploy-access")
 def deploy_access(
-    tenant: Annotated[Optional[str], typer.Option(help="Only this tenant.")] = None,
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant.")] = None,
     output_format: Annotated[Format, typer.Option("--format", help="text, markdown or json.")] = Format.text,
     root: RootOption = Path("."),
 ) -> None:

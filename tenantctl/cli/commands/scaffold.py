@@ -5,9 +5,10 @@ from __future__ import annotations
 import copy
 import re
 import sys
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Callable, NoReturn, Optional
+from typing import Annotated, NoReturn
 
 import typer
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
@@ -47,19 +48,19 @@ from tenantctl.source.problems import Problem, errors
 
 NEXT_STEP = "next: `tenantctl plan --base main`, then open a pull request"
 
-Groups = Annotated[Optional[list[str]], typer.Option(metavar="GROUP", help="Identity-provider group, e.g. "
+Groups = Annotated[list[str] | None, typer.Option(metavar="GROUP", help="Identity-provider group, e.g. "
                                                      "github:team-name (repeat for more).")]
-Size = Annotated[Optional[str], typer.Option(help="Size preset from platform/settings.yaml: small, medium, large.")]
-Cpu = Annotated[Optional[str], typer.Option(help="Cores per environment: 4, 500m, 2.5 (overrides the size).")]
-Memory = Annotated[Optional[str], typer.Option(help="Memory per environment, e.g. 4Gi (overrides the size).")]
-Volumes = Annotated[Optional[list[str]], typer.Option("--volume", metavar="NAME=SIZE",
+Size = Annotated[str | None, typer.Option(help="Size preset from platform/settings.yaml: small, medium, large.")]
+Cpu = Annotated[str | None, typer.Option(help="Cores per environment: 4, 500m, 2.5 (overrides the size).")]
+Memory = Annotated[str | None, typer.Option(help="Memory per environment, e.g. 4Gi (overrides the size).")]
+Volumes = Annotated[list[str] | None, typer.Option("--volume", metavar="NAME=SIZE",
                                                       help="Persistent volume (repeat; default: the size's).")]
-StorageClass = Annotated[Optional[str], typer.Option(help="Storage class of the volumes (default: the platform's).")]
-BackupsPerDay = Annotated[Optional[int], typer.Option(help="Backups per day: 1, 2, 3, 4, 6, 8, 12 or 24.")]
-RetentionDays = Annotated[Optional[int], typer.Option(help="Days each backup is kept.")]
+StorageClass = Annotated[str | None, typer.Option(help="Storage class of the volumes (default: the platform's).")]
+BackupsPerDay = Annotated[int | None, typer.Option(help="Backups per day: 1, 2, 3, 4, 6, 8, 12 or 24.")]
+RetentionDays = Annotated[int | None, typer.Option(help="Days each backup is kept.")]
 NoBackups = Annotated[bool, typer.Option("--no-backups", help="No backups where the platform does not require "
                                          "them (production and classified data always get them).")]
-Cluster = Annotated[Optional[str], typer.Option(help="Cluster from platform settings (default: the platform's).")]
+Cluster = Annotated[str | None, typer.Option(help="Cluster from platform settings (default: the platform's).")]
 
 
 def _backups_required_reason(settings: Settings) -> str:
@@ -135,7 +136,7 @@ def _apply(ws: Workspace, tenant: str, change: Callable[[CommentedMap], None]) -
     stdout.print(f"changed {result.path}; {NEXT_STEP}", markup=False)
 
 
-def _ask_missing(name: str, values: dict[str, Optional[str]]) -> dict[str, str] | None:
+def _ask_missing(name: str, values: dict[str, str | None]) -> dict[str, str] | None:
     """Missing required values: prompted for on a terminal (returned), otherwise exit 2 naming the flags to pass.
     None when nothing was missing."""
     missing = [flag for flag, value in values.items() if not value]
@@ -149,17 +150,17 @@ def _ask_missing(name: str, values: dict[str, Optional[str]]) -> dict[str, str] 
 
 def new(
     name: Annotated[str, typer.Argument(help="Tenant name (a DNS label); the file becomes tenants/NAME.yaml.")],
-    team: Annotated[Optional[str], typer.Option(help="Owning team.")] = None,
-    contact: Annotated[Optional[str], typer.Option(help="E-mail address that reaches the team.")] = None,
-    cost_center: Annotated[Optional[str], typer.Option(help="Cost centre to charge.")] = None,
-    description: Annotated[Optional[str], typer.Option(help="One line: what runs here.")] = None,
+    team: Annotated[str | None, typer.Option(help="Owning team.")] = None,
+    contact: Annotated[str | None, typer.Option(help="E-mail address that reaches the team.")] = None,
+    cost_center: Annotated[str | None, typer.Option(help="Cost centre to charge.")] = None,
+    description: Annotated[str | None, typer.Option(help="One line: what runs here.")] = None,
     classification: Annotated[str, typer.Option(help="BIO data classification: BBN1, BBN2 or BBN3.")] = "BBN2",
     admin: Groups = None,
     edit: Groups = None,
     view: Groups = None,
-    env: Annotated[Optional[list[str]], typer.Option(metavar="NAME", help="Environment (repeat; default: test and "
+    env: Annotated[list[str] | None, typer.Option(metavar="NAME", help="Environment (repeat; default: test and "
                                                      "the first production name).")] = None,
-    production: Annotated[Optional[list[str]], typer.Option(metavar="ENV", help="Mark an environment as production "
+    production: Annotated[list[str] | None, typer.Option(metavar="ENV", help="Mark an environment as production "
                                                             "explicitly (repeat); others follow platform settings.")]
     = None,
     size: Size = None,
@@ -238,7 +239,7 @@ def set_value(
 def add_env(
     tenant: Annotated[str, typer.Argument(help="Tenant name.")],
     environment: Annotated[str, typer.Argument(help="New environment name (a DNS label), e.g. acc.")],
-    like: Annotated[Optional[str], typer.Option(metavar="ENV", help="Copy the sizes of this environment "
+    like: Annotated[str | None, typer.Option(metavar="ENV", help="Copy the sizes of this environment "
                                                 "(comments included) instead of a size preset.")] = None,
     size: Size = None,
     cpu: Cpu = None,
@@ -248,7 +249,7 @@ def add_env(
     backups_per_day: BackupsPerDay = None,
     retention_days: RetentionDays = None,
     no_backups: NoBackups = False,
-    production: Annotated[Optional[bool], typer.Option("--production/--not-production", help="Say explicitly "
+    production: Annotated[bool | None, typer.Option("--production/--not-production", help="Say explicitly "
                                                        "whether this is production (default: platform settings).")]
     = None,
     cluster: Cluster = None,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -16,14 +16,14 @@ from tenantctl.source.inert import plain
 from tenantctl.source.problems import as_json, errors
 
 
-class ValidateFormat(str, Enum):
+class ValidateFormat(StrEnum):
     text = "text"
     github = "github"
     json = "json"
 
 
 def validate(
-    paths: Annotated[Optional[list[Path]], typer.Argument(help="Tenant files or folders (default: tenants/).",
+    paths: Annotated[list[Path] | None, typer.Argument(help="Tenant files or folders (default: tenants/).",
                                                           exists=True)] = None,
     output: Annotated[ValidateFormat, typer.Option("--format", help="text, github (annotations) or json.")]
     = ValidateFormat.text,
