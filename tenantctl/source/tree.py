@@ -22,6 +22,7 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from tenantctl.source.errors import UsageError
 from tenantctl.source.inert import INVISIBLE, plain
@@ -138,11 +139,10 @@ def select_tenant_files(entries: list[Entry], read: Reader, folder_kind: str = "
     return result
 
 
-class Reader:
+class Reader(Protocol):
     """Reads the content of the given entries: bytes, or a string saying why not."""
 
-    def __call__(self, entries: list[Entry]) -> list[bytes | str]:  # pragma: no cover - interface
-        raise NotImplementedError
+    def __call__(self, entries: list[Entry]) -> list[bytes | str]: ...
 
 
 # --- git -----------------------------------------------------------------------------------------------------
