@@ -32,3 +32,12 @@ def test_a_wrong_way_import_breaks_the_contract(tmp_path: Path) -> None:
     result = _lint(tmp_path)
     assert result.returncode == 1
     assert "tenantctl.model.tenant -> tenantctl.checks.loading" in result.stdout
+
+
+def test_every_command_has_its_home_module() -> None:
+    """`tenantctl X` imports only X's module: the table must name the module of every registered command."""
+    from tenantctl.cli import app as cli_app
+
+    for module in cli_app.COMMAND_MODULES:
+        for name in cli_app._commands(module).commands:
+            assert cli_app.COMMAND_HOME.get(name) == module, f"add {name!r}: {module!r} to COMMAND_HOME"
